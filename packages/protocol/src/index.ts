@@ -1,1 +1,12 @@
-export {};
+export * from "./durations.js";
+export * from "./errors.js";
+export * from "./ids.js";
+export * from "./names.js";
+export * from "./problem.js";
+export * from "./schemas/audit.js";
+export * from "./schemas/common.js";
+export * from "./schemas/leased.js";
+export * from "./schemas/leases.js";
+export * from "./schemas/machine-api.js";
+export * from "./schemas/operator.js";
+export * from "./schemas/secrets.js";
