@@ -1,0 +1,2 @@
+export { aadFor, createTestKeyring, Keyring, keyIdFor, type MasterKey, type Sealer } from "./keyring.js";
+export { type KeySourceOptions, loadKeyring } from "./master-key.js";

@@ -1,0 +1,128 @@
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../clock.js";
+import { type Store, schema } from "../../store/index.js";
+import { storeVariants } from "../../test-support/stores.js";
+import { type AuditLog, createAuditLog } from "./index.js";
+
+describe.each(storeVariants)("audit log on $name", (variant) => {
+  let store: Store;
+  let audit: AuditLog;
+  beforeEach(async () => {
+    store = await variant.open();
+    audit = createAuditLog({ db: store.db, clock: new ManualClock(Date.UTC(2026, 0, 1)) });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  async function recordReads(n: number) {
+    for (let i = 0; i < n; i++) {
+      await audit.record({
+        action: "secret.read",
+        actor: { type: "machine", id: `mach_${i}` },
+        machineId: `mach_${i}`,
+        secretId: "sk_db",
+        detail: { i, nested: { b: 1, a: [1, "x"] } },
+      });
+    }
+  }
+
+  it("links every event into a chain that verifies", async () => {
+    await recordReads(5);
+    expect((await audit.verify()).unlinked).toBe(5);
+    expect(await audit.link()).toBe(5);
+    await recordReads(3);
+    expect(await audit.link()).toBe(3);
+    expect(await audit.link()).toBe(0);
+    expect(await audit.verify()).toEqual({ ok: true, checked: 8, firstBroken: null, unlinked: 0 });
+  });
+
+  it("finds an edited event", async () => {
+    await recordReads(4);
+    await audit.link();
+    const [target] = await store.db
+      .select()
+      .from(schema.auditEvents)
+      .orderBy(schema.auditEvents.seq)
+      .offset(1)
+      .limit(1);
+    await store.db
+      .update(schema.auditEvents)
+      .set({ machineId: "mach_evil" })
+      .where(eq(schema.auditEvents.seq, target!.seq));
+    const result = await audit.verify();
+    expect(result.ok).toBe(false);
+    expect(result.firstBroken).toEqual({ seq: target!.seq, reason: "content does not match its hash" });
+  });
+
+  it("finds an event edited together with its own hash", async () => {
+    await recordReads(4);
+    await audit.link();
+    const rows = await store.db.select().from(schema.auditEvents).orderBy(schema.auditEvents.seq);
+    await store.db
+      .update(schema.auditEvents)
+      .set({ hash: "f".repeat(64) })
+      .where(eq(schema.auditEvents.seq, rows[1]!.seq));
+    const result = await audit.verify();
+    expect(result.ok).toBe(false);
+    expect(result.firstBroken?.seq).toBe(rows[1]!.seq);
+  });
+
+  it("finds a deleted event in the middle and at the end", async () => {
+    await recordReads(4);
+    await audit.link();
+    const rows = await store.db.select().from(schema.auditEvents).orderBy(schema.auditEvents.seq);
+    await store.db.delete(schema.auditEvents).where(eq(schema.auditEvents.seq, rows[3]!.seq));
+    expect((await audit.verify()).firstBroken?.reason).toMatch(/chain ends at position 3, the head says 4/);
+    await store.db.delete(schema.auditEvents).where(eq(schema.auditEvents.seq, rows[1]!.seq));
+    expect(await audit.verify()).toMatchObject({ ok: false, firstBroken: { seq: rows[2]!.seq } });
+  });
+
+  it("links an event that committed after a later one instead of skipping it", async () => {
+    await recordReads(2);
+    await audit.link();
+    // A transaction that took a low seq but committed after the linker had passed it.
+    await store.db.insert(schema.auditEvents).values({
+      seq: 0,
+      id: "evt_late",
+      at: new Date(),
+      action: "lease.mint",
+      outcome: "success",
+      actorType: "system",
+    });
+    expect(await audit.link()).toBe(1);
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it("answers filtered queries newest first with a cursor", async () => {
+    await recordReads(5);
+    await audit.record({
+      action: "lease.revoke",
+      actor: { type: "system" },
+      login: "sk_x_m1",
+      reason: "expired",
+    });
+    const page1 = await audit.query({ secret: "sk_db", limit: 2 });
+    expect(page1.items.map((e) => e.machineId)).toEqual(["mach_4", "mach_3"]);
+    const page2 = await audit.query({ secret: "sk_db", limit: 2, cursor: page1.nextCursor });
+    expect(page2.items.map((e) => e.machineId)).toEqual(["mach_2", "mach_1"]);
+    const byLogin = await audit.query({ login: "sk_x_m1", limit: 10 });
+    expect(byLogin.items).toHaveLength(1);
+    expect(byLogin.items[0]).toMatchObject({ action: "lease.revoke", reason: "expired" });
+    const exported: number[] = [];
+    for await (const event of audit.exportAll()) exported.push(event.seq);
+    expect(exported).toHaveLength(6);
+    expect([...exported].sort((a, b) => a - b)).toEqual(exported);
+  });
+
+  it("keeps the chain consistent when two linkers race", async () => {
+    await recordReads(20);
+    const other = createAuditLog({ db: store.db, clock: new ManualClock() });
+    const linked = await Promise.all([audit.link(), other.link(), audit.link()]);
+    expect(linked.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 20 });
+    const rows = await store.db.select({ at: schema.auditEvents.chainIndex }).from(schema.auditEvents);
+    expect(new Set(rows.map((r) => r.at)).size).toBe(20);
+  });
+});

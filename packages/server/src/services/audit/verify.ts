@@ -1,0 +1,63 @@
+import type { AuditVerify } from "@sikkerkey/protocol";
+import { and, asc, count, gt, isNotNull, isNull } from "drizzle-orm";
+import { type Db, schema } from "../../store/index.js";
+import { chainHash } from "./chain-hash.js";
+import { readHead } from "./linker.js";
+
+const PAGE = 5000;
+
+/**
+ * Walks the chain from the first event: positions must be contiguous, each event must link to
+ * the hash before it and hash to what it says, and the last one must be the recorded head —
+ * so an edit, a deletion in the middle and a deletion at the end are all found.
+ */
+export async function verifyChain(db: Db): Promise<AuditVerify> {
+  const head = await readHead(db);
+  let expectedIndex = 1;
+  let prevHash: string | null = null;
+  let checked = 0;
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(schema.auditEvents)
+      .where(
+        and(isNotNull(schema.auditEvents.chainIndex), gt(schema.auditEvents.chainIndex, expectedIndex - 1)),
+      )
+      .orderBy(asc(schema.auditEvents.chainIndex))
+      .limit(PAGE);
+    for (const row of rows) {
+      const broken = (reason: string): AuditVerify => ({
+        ok: false,
+        checked,
+        firstBroken: { seq: row.seq, reason },
+        unlinked: 0,
+      });
+      if (row.chainIndex !== expectedIndex)
+        return broken(`event(s) missing before chain position ${row.chainIndex}`);
+      if (row.prevHash !== prevHash) return broken("does not link to the event before it");
+      if (chainHash(row, expectedIndex, prevHash) !== row.hash)
+        return broken("content does not match its hash");
+      prevHash = row.hash;
+      expectedIndex += 1;
+      checked += 1;
+    }
+    if (rows.length < PAGE) break;
+  }
+  const [pending] = await db
+    .select({ n: count() })
+    .from(schema.auditEvents)
+    .where(isNull(schema.auditEvents.hash));
+  const unlinked = pending?.n ?? 0;
+  if (checked !== head.chainIndex || prevHash !== head.hash) {
+    return {
+      ok: false,
+      checked,
+      firstBroken: {
+        seq: -1,
+        reason: `the chain ends at position ${checked}, the head says ${head.chainIndex}`,
+      },
+      unlinked,
+    };
+  }
+  return { ok: true, checked, firstBroken: null, unlinked };
+}

@@ -1,0 +1,2 @@
+export * as schema from "./schema/index.js";
+export { type Db, openStore, type Store, type StoreKind, type StoreOptions } from "./store.js";
