@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // global-setup and vitest are separate entries so the main entry never loads vitest.
+  entry: ["src/index.ts", "src/global-setup.ts", "src/vitest.ts"],
   format: ["esm"],
   dts: true,
   clean: true,
