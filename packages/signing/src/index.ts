@@ -27,5 +27,6 @@ export {
   signatureBase,
   signatureParamsValue,
 } from "./signature-base.js";
+export { keyThumbprint } from "./thumbprint.js";
 export { verifyRequest } from "./verify-request.js";
 export type { NonceStore, VerifyFailure, VerifyOptions, VerifyResult } from "./verify-types.js";
