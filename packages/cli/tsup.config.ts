@@ -1,10 +1,18 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
+const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // One entry: the CLI is a program, not a library, so nothing else is exported.
+  entry: ["src/bin.ts"],
   format: ["esm"],
-  dts: true,
+  dts: false,
   clean: true,
   sourcemap: true,
   target: "node20",
+  banner: { js: "#!/usr/bin/env node" },
+  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
 });

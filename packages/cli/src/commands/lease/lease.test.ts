@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeServer, problem, startFakeServer } from "../../testing/fake-server.js";
+import { LEASE_ID, lease, list } from "../../testing/fixtures.js";
+import { operatorEnv } from "../../testing/operator.js";
+import { runCli } from "../../testing/run-cli.js";
+
+let server: FakeServer;
+beforeAll(async () => {
+  server = await startFakeServer();
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const cli = (...args: string[]) => runCli(args, { env: operatorEnv(server) });
+
+describe("lease", () => {
+  it("list --json passes secret, machine and state", async () => {
+    server.on("GET", "/v1/admin/leases", { body: list([lease]) });
+    const r = await cli(
+      "lease",
+      "list",
+      "--secret",
+      "sk_db_prod",
+      "--machine",
+      "m1",
+      "--state",
+      "active",
+      "--json",
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([lease]);
+    expect(server.last()!.query).toEqual({ secret: "sk_db_prod", machine: "m1", state: "active" });
+  });
+
+  it("list shows machine, login, state and expiry", async () => {
+    server.on("GET", "/v1/admin/leases", { body: list([lease]) });
+    const r = await cli("lease", "list");
+    expect(r.stdout).toMatch(/m1\s+sk_db_prod_m1_abc123\s+active\s+2025-06-01 12:00:00Z/);
+  });
+
+  it("list refuses an unknown state", async () => {
+    expect((await cli("lease", "list", "--state", "zombie")).code).toBe(2);
+  });
+
+  it("revoke posts to the lease", async () => {
+    server.on("POST", `/v1/admin/leases/${LEASE_ID}/revoke`, {
+      body: { ...lease, state: "revoked", revokeReason: "operator" },
+    });
+    const r = await cli("lease", "revoke", LEASE_ID);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Revoked lease ${LEASE_ID}: login sk_db_prod_m1_abc123 removed.`);
+  });
+
+  it("revoke of a lease still revoking says the server finishes it", async () => {
+    server.on("POST", `/v1/admin/leases/${LEASE_ID}/revoke`, { body: { ...lease, state: "revoking" } });
+    const r = await cli("lease", "revoke", LEASE_ID);
+    expect(r.stdout).toContain("can no longer log in");
+  });
+
+  it("revoke of an unknown lease is exit 4", async () => {
+    server.on("POST", "/v1/admin/leases/lease_x/revoke", problem(404, "NOT_FOUND", "lease not found"));
+    expect((await cli("lease", "revoke", "lease_x")).code).toBe(4);
+  });
+});

@@ -1,0 +1,33 @@
+import type { Member } from "@sikkerkey/protocol";
+import { type Command, Option } from "commander";
+import { adminClient, type OperatorOptions, seg, withOperatorOptions } from "../../operator.js";
+import type { JsonOption } from "../../options.js";
+import { printJson, printLine } from "../../output.js";
+
+interface Options extends OperatorOptions, JsonOption {
+  email: string;
+  role: string;
+}
+
+export function registerMemberAdd(member: Command): void {
+  withOperatorOptions(
+    member
+      .command("add")
+      .description("add an operator to a vault (owner or admin)")
+      .argument("<vault>", "vault name or id")
+      .requiredOption("--email <email>", "the operator's email")
+      .addOption(
+        new Option("--role <role>", "role in the vault")
+          .choices(["owner", "admin", "member"])
+          .makeOptionMandatory(),
+      )
+      .option("--json", "print the member as JSON"),
+  ).action(async (vault: string, opts: Options) => {
+    const added = await adminClient(opts).post<Member>(`/vaults/${seg(vault)}/members`, {
+      email: opts.email,
+      role: opts.role,
+    });
+    if (opts.json) return printJson(added);
+    printLine(`Added ${added.email} to vault ${vault} as ${added.role}.`);
+  });
+}
