@@ -9,3 +9,11 @@ export type {
   Row,
   StartPostgresOptions,
 } from "./types.js";
+export { freePort } from "./free-port.js";
+export {
+  type NodeServer,
+  type RunOptions,
+  type RunResult,
+  runNode,
+  startNodeServer,
+} from "./node-process.js";
