@@ -1,0 +1,121 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import { loadKeyring, type Sealer } from "./crypto/index.js";
+import type { AppEnv } from "./http/env.js";
+import { createHttpApp } from "./http/create-app.js";
+import { startJobs, type Job } from "./jobs/index.js";
+import { createLogger, type Logger } from "./log/index.js";
+import { createServerMetrics, type ServerMetrics } from "./metrics/index.js";
+import { createAuditLog } from "./services/audit/index.js";
+import { createServices, type ServiceHooks, type Services } from "./services/index.js";
+import { openStore, type Store } from "./store/index.js";
+import { SERVER_VERSION } from "./version.js";
+
+export interface ServerOverrides {
+  store?: Store;
+  clock?: Clock;
+  keyring?: Sealer;
+  logger?: Logger;
+  hooks?: ServiceHooks;
+}
+
+export interface SikkerKeyServer {
+  app: Hono<AppEnv>;
+  store: Store;
+  services: Services;
+  metrics: ServerMetrics;
+  /** Listens on config.listen (port 0 picks a free one) and starts the background jobs. */
+  start(): Promise<{ url: string }>;
+  /** Stops accepting requests, finishes the jobs, links the last audit events, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** The one composition root: everything the server runs is built here, nothing is global. */
+export async function createServer(
+  config: Config,
+  overrides: ServerOverrides = {},
+): Promise<SikkerKeyServer> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const clock = overrides.clock ?? systemClock;
+  const keyring =
+    overrides.keyring ??
+    (await loadKeyring({
+      env: {
+        SIKKERKEY_MASTER_KEY: config.masterKey?.reveal(),
+        SIKKERKEY_PREVIOUS_MASTER_KEYS: config.previousMasterKeys?.reveal(),
+      },
+      dataDir: config.dataDir,
+      ...(config.masterKeyFile ? { keyFile: config.masterKeyFile } : {}),
+    }));
+  const store =
+    overrides.store ??
+    (await openStore(
+      config.databaseUrl ? { databaseUrl: config.databaseUrl.reveal() } : { dataDir: config.dataDir },
+    ));
+  const metrics = createServerMetrics();
+  const audit = createAuditLog({ db: store.db, clock });
+  const services = createServices({
+    db: store.db,
+    sealer: keyring,
+    clock,
+    audit,
+    skewSeconds: config.skewSeconds,
+    ...(overrides.hooks ? { hooks: overrides.hooks } : {}),
+    observe: {
+      signatureRefused: (reason) => metrics.signatureFailures.inc({ reason }),
+      read: (kind, outcome) => metrics.reads.inc({ kind, outcome }),
+    },
+  });
+  const app = createHttpApp({
+    services,
+    store,
+    metrics,
+    logger,
+    trustProxy: config.trustProxy,
+    version: SERVER_VERSION,
+  });
+
+  let http: ReturnType<typeof serve> | undefined;
+  let jobs: Job[] = [];
+
+  return {
+    app,
+    store,
+    services,
+    metrics,
+    async start() {
+      const address = await new Promise<AddressInfo>((resolve, reject) => {
+        http = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, resolve);
+        http.once("error", reject);
+      });
+      jobs = startJobs({ services, clock, logger });
+      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.info("listening", { url, store: store.kind, version: SERVER_VERSION });
+      return { url };
+    },
+    async stop() {
+      if (http) await closeHttp(http);
+      http = undefined;
+      await Promise.all(jobs.map((job) => job.stop()));
+      jobs = [];
+      // Events appended by the last requests get their links before the store goes away.
+      await services.audit.link().catch(() => 0);
+      await store.close();
+    },
+  };
+}
+
+/** Lets requests in flight finish, for a while; then cuts the connections still open. */
+async function closeHttp(server: ReturnType<typeof serve>, graceMs = 10_000): Promise<void> {
+  const connections = server as Partial<{ closeIdleConnections(): void; closeAllConnections(): void }>;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  connections.closeIdleConnections?.();
+  const force = setTimeout(() => connections.closeAllConnections?.(), graceMs);
+  force.unref();
+  await closed;
+  clearTimeout(force);
+}

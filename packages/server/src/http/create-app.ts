@@ -1,0 +1,40 @@
+import { ADMIN_PREFIX } from "@sikkerkey/protocol";
+import { Hono } from "hono";
+import type { Logger } from "../log/index.js";
+import type { ServerMetrics } from "../metrics/index.js";
+import type { Services } from "../services/index.js";
+import type { Store } from "../store/index.js";
+import type { AppEnv } from "./env.js";
+import { accessLog } from "./middleware/access-log.js";
+import { errorHandler, notFoundHandler } from "./middleware/errors.js";
+import { countRequests } from "./middleware/metrics.js";
+import { requestContext } from "./middleware/request-context.js";
+import { adminRoutes } from "./routes/admin/index.js";
+import { machineRoutes } from "./routes/machine.js";
+import { serviceRoutes } from "./routes/service.js";
+
+export interface HttpDeps {
+  services: Services;
+  store: Pick<Store, "ping">;
+  metrics: ServerMetrics;
+  logger: Logger;
+  trustProxy: boolean;
+  version: string;
+}
+
+/** The whole HTTP surface. Routes are thin: parse, call a service, render. */
+export function createHttpApp(deps: HttpDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(
+    "*",
+    requestContext({ trustProxy: deps.trustProxy }),
+    accessLog(deps.logger),
+    countRequests(deps.metrics),
+  );
+  app.route("/", serviceRoutes(deps));
+  app.route("/v1", machineRoutes(deps.services));
+  app.route(ADMIN_PREFIX, adminRoutes(deps.services));
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.logger));
+  return app;
+}

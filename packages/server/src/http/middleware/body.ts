@@ -1,0 +1,58 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import { SikkerKeyError } from "../../errors.js";
+import { validationProblems } from "./validation.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Refuses bodies over 64 KiB before they are read into memory. */
+export const limitBody: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new SikkerKeyError(
+      "PAYLOAD_TOO_LARGE",
+      `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB`,
+    );
+  },
+});
+
+/** The raw body bytes (machine routes need them for the Content-Digest), undefined when empty. */
+export async function bodyBytes(c: Context): Promise<Uint8Array | undefined> {
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  return bytes.byteLength > 0 ? bytes : undefined;
+}
+
+/** Parses JSON text, mapping syntax errors to MALFORMED_JSON and an empty body to `{}`-less refusal. */
+export function parseJsonText(c: Context, text: string): unknown {
+  const type = c.req.header("content-type");
+  if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new SikkerKeyError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+  }
+  if (text.trim() === "") throw new SikkerKeyError("MALFORMED_JSON", "the request needs a JSON body");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SikkerKeyError("MALFORMED_JSON", "the request body is not valid JSON");
+  }
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new SikkerKeyError("VALIDATION_FAILED", `the ${what} is not valid`, validationProblems(result.error));
+}
+
+/** Reads and validates a JSON body; returns the raw value too, for PATCH (which keys were sent). */
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+): Promise<{ data: z.output<S>; raw: unknown }> {
+  const raw = parseJsonText(c, await c.req.text());
+  return { data: validate(schema, raw), raw };
+}
+
+/** Validates the query string (each key's last value) with a schema. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return validate(schema, c.req.query(), "query string");
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../log/index.js";
+import type { SecretRow } from "../../services/secrets/secret-view.js";
+import { createHarness, expectJson, type Harness } from "../../test-support/harness.js";
+import { createWorld, enrollMachine, signed } from "../../test-support/machine-client.js";
+
+describe("problem+json at the edge", () => {
+  let h: Harness;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    h = await createHarness({
+      overrides: {
+        logger: createLogger({ level: "debug", write: (line) => logLines.push(line) }),
+        hooks: {
+          // Fails like a driver error would: with secrets in its message.
+          leasedReader: {
+            read: async (_secret: SecretRow) => {
+              throw new Error("connect failed: password=hunter2 token=skt_abcdefghijklmnopqrstuvwxyz0123");
+            },
+          },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("every response carries a req_ id, and problems repeat it", async () => {
+    const res = await h.admin("GET", "/v1/admin/vaults/nowhere");
+    const body = await expectJson<{ requestId: string; type: string; title: string; status: number }>(
+      res,
+      404,
+    );
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(body.requestId).toBe(res.headers.get("x-request-id"));
+    expect(body).toMatchObject({ type: "urn:sikkerkey:error:not-found", title: "Not found", status: 404 });
+    expect((await h.server.app.request("/healthz")).headers.get("x-request-id")).toMatch(/^req_/);
+  });
+
+  it("an unknown route is ROUTE_NOT_FOUND", async () => {
+    const res = await h.server.app.request("/v2/nothing");
+    expect((await expectJson(res, 404))["code"]).toBe("ROUTE_NOT_FOUND");
+  });
+
+  it("malformed JSON is MALFORMED_JSON; a non-JSON content type is 415", async () => {
+    expect((await expectJson(await h.admin("POST", "/v1/admin/vaults", "{nope"), 400))["code"]).toBe(
+      "MALFORMED_JSON",
+    );
+    const res = await h.admin("POST", "/v1/admin/vaults", "name=x", {
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect((await expectJson(res, 415))["code"]).toBe("UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("a body over 64 KiB is PAYLOAD_TOO_LARGE and creates nothing", async () => {
+    const res = await h.admin("POST", "/v1/admin/vaults", { name: "big", pad: "x".repeat(70 * 1024) });
+    expect((await expectJson(res, 413))["code"]).toBe("PAYLOAD_TOO_LARGE");
+    expect((await h.admin("GET", "/v1/admin/vaults/big")).status).toBe(404);
+  });
+
+  it("an invalid query string is VALIDATION_FAILED", async () => {
+    const body = await expectJson<{ errors: { path: string }[] }>(
+      await h.admin("GET", "/v1/admin/machines?status=sleepy"),
+      400,
+    );
+    expect(body.errors[0]?.path).toBe("status");
+  });
+
+  it("a 5xx says nothing of the failure, and the log line is redacted", async () => {
+    const world = await createWorld(h);
+    await expectJson(
+      await h.admin("POST", "/v1/admin/secrets", {
+        kind: "leased",
+        id: "sk_db_boom",
+        vault: world.vault.name,
+        project: "api",
+        leased: {
+          connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
+          policy: { lifetimeSeconds: 300 },
+        },
+      }),
+      201,
+    );
+    const machine = await enrollMachine(h, world);
+    const res = await signed(h, "/v1/secrets/sk_db_boom", { keyId: machine.id, key: machine.key });
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toMatchObject({ code: "INTERNAL" });
+    expect(text).not.toMatch(/hunter2|skt_|password/);
+    const logged = logLines.find((l) => l.includes('"request failed"'));
+    expect(logged).toBeDefined();
+    expect(logged).not.toContain("skt_abcdefghijklmnopqrstuvwxyz0123");
+  });
+});

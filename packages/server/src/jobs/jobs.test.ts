@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { startLoop } from "./loop.js";
+import { startReaper } from "./reaper.js";
+import { startReconciler } from "./reconciler.js";
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("job loops", () => {
+  it("runs passes one at a time and stop() waits for the one in flight", async () => {
+    let active = 0;
+    let most = 0;
+    let passes = 0;
+    const loop = startLoop({
+      intervalMs: 1,
+      runAtStart: true,
+      task: async () => {
+        active += 1;
+        most = Math.max(most, active);
+        await tick(15);
+        active -= 1;
+        passes += 1;
+      },
+    });
+    await tick(45);
+    await loop.stop();
+    expect(most).toBe(1);
+    expect(passes).toBeGreaterThanOrEqual(2);
+    expect(active).toBe(0);
+    const after = passes;
+    await tick(30);
+    expect(passes).toBe(after); // nothing runs after stop
+  });
+
+  it("keeps going after a failed pass and reports it", async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const loop = startLoop({
+      intervalMs: 1,
+      runAtStart: true,
+      task: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error("boom");
+      },
+      onError: (e) => errors.push(e),
+    });
+    await tick(30);
+    await loop.stop();
+    expect(errors).toHaveLength(1);
+    expect(calls).toBeGreaterThan(1);
+  });
+
+  it("reaper drains a backlog in full batches within one pass, starting at once", async () => {
+    const backlog = [100, 100, 37];
+    const seen: number[] = [];
+    const reaper = startReaper({
+      intervalMs: 60_000,
+      batch: 100,
+      engine: {
+        reapOnce: async (limit = 100) => {
+          const claimed = backlog.shift() ?? 0;
+          seen.push(claimed);
+          expect(limit).toBe(100);
+          return { claimed, revoked: claimed, failed: 0 };
+        },
+      },
+    });
+    await tick(30);
+    await reaper.stop();
+    expect(seen).toEqual([100, 100, 37]);
+  });
+
+  it("reconciler runs at start-up", async () => {
+    let runs = 0;
+    const job = startReconciler({
+      intervalMs: 60_000,
+      engine: {
+        reconcileOnce: async () => {
+          runs += 1;
+          return { staleMints: 0, orphanRoles: 0, missingRoles: 0, unreachable: [], unreadable: [] };
+        },
+      },
+    });
+    await tick(20);
+    await job.stop();
+    expect(runs).toBe(1);
+  });
+});

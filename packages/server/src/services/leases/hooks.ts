@@ -1,0 +1,12 @@
+import type { Connection, ConnectionTestResult, Lease } from "@sikkerkey/protocol";
+import type { OperatorActor } from "../actor.js";
+
+/**
+ * What the lease engine and the providers add to the operator API. Until they are wired the
+ * routes answer 503 NOT_READY, so clients see a clear "not available" instead of a 404.
+ */
+export interface LeaseAdmin {
+  revoke(actor: OperatorActor, leaseId: string): Promise<Lease>;
+  testConnection(actor: OperatorActor, connection: Connection): Promise<ConnectionTestResult>;
+  testSecretConnection(actor: OperatorActor, secretId: string): Promise<ConnectionTestResult>;
+}

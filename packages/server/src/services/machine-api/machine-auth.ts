@@ -1,0 +1,125 @@
+import { isId } from "@sikkerkey/protocol";
+import {
+  importVerifyKey,
+  keyThumbprint,
+  type NonceStore,
+  type VerifyFailure,
+  type VerifyResult,
+  verifyRequest,
+  type VerifyKey,
+} from "@sikkerkey/signing";
+import { eq } from "drizzle-orm";
+import type { Clock } from "../../clock.js";
+import { SikkerKeyError } from "../../errors.js";
+import { type Db, schema } from "../../store/index.js";
+import type { AuditLog } from "../audit/index.js";
+import type { MachineKeyCache } from "../machines/key-cache.js";
+import type { MachineRow } from "../machines/machine-view.js";
+import { SIGNATURE_FAILURE_CODES, SIGNATURE_FAILURE_MESSAGES } from "./signature-codes.js";
+
+type VerifyFailed = Extract<VerifyResult, { ok: false }>;
+
+/** A request as received, with `url` carrying the Host header the server saw as its authority. */
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  body?: Uint8Array | undefined;
+}
+
+export interface RequestContext {
+  sourceIp: string | null;
+  /** What was asked for, for the audit trail of refusals. */
+  path: string;
+}
+
+export interface MachineAuthenticator {
+  /** The signing machine, whatever its status; callers decide what a pending or disabled one may do. */
+  authenticate(req: ReceivedRequest, ctx: RequestContext): Promise<MachineRow>;
+  /** Proof of possession for enrollment: verifies against the key being enrolled; returns its thumbprint. */
+  verifyEnrollment(req: ReceivedRequest, publicKeyPem: string, ctx: RequestContext): Promise<string>;
+}
+
+export interface MachineAuthDeps {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  keys: MachineKeyCache;
+  nonces: NonceStore;
+  skewSeconds: number;
+  /** Told about every refused signature (metrics). */
+  onRefused?: (reason: VerifyFailure) => void;
+}
+
+export function createMachineAuthenticator(deps: MachineAuthDeps): MachineAuthenticator {
+  const { db, audit, clock, keys, nonces, skewSeconds } = deps;
+  const now = () => Math.floor(clock.now().getTime() / 1000);
+
+  /**
+   * Audits and throws. The actor is anonymous (nothing was proven); `machineId` is the machine
+   * the request claimed to be, when that machine exists, so its owner can see the attempts.
+   */
+  async function refuse(
+    failure: VerifyFailed,
+    claimed: MachineRow | undefined,
+    ctx: RequestContext,
+  ): Promise<never> {
+    const { reason, keyId } = failure;
+    deps.onRefused?.(reason);
+    const machine = claimed ?? (keyId && isId("machine", keyId) ? await findMachine(keyId) : undefined);
+    await audit.record({
+      action: "machine.auth_denied",
+      outcome: "denied",
+      actor: { type: "anonymous" },
+      machineId: machine?.id ?? null,
+      vaultId: machine?.vaultId ?? null,
+      sourceIp: ctx.sourceIp,
+      reason,
+      // keyid is attacker-chosen text: bounded, and only kept as detail.
+      detail: {
+        path: ctx.path.slice(0, 256),
+        detail: failure.detail,
+        ...(keyId ? { keyId: keyId.slice(0, 128) } : {}),
+      },
+    });
+    throw new SikkerKeyError(SIGNATURE_FAILURE_CODES[reason], SIGNATURE_FAILURE_MESSAGES[reason]);
+  }
+
+  async function findMachine(id: string): Promise<MachineRow | undefined> {
+    const [row] = await db.select().from(schema.machines).where(eq(schema.machines.id, id)).limit(1);
+    return row;
+  }
+
+  return {
+    async authenticate(req, ctx) {
+      let machine: MachineRow | undefined;
+      const lookupKey = async (keyId: string): Promise<VerifyKey | undefined> => {
+        if (!isId("machine", keyId)) return undefined;
+        machine = await findMachine(keyId);
+        return machine ? keys.get(machine.id, machine.publicKeyPem) : undefined;
+      };
+      const result = await verifyRequest(req, { lookupKey, nonces, now, skewSeconds });
+      if (!result.ok) return refuse(result, machine, ctx);
+      return machine!;
+    },
+
+    async verifyEnrollment(req, publicKeyPem, ctx) {
+      let key: VerifyKey;
+      let thumbprint: string;
+      try {
+        key = importVerifyKey(publicKeyPem);
+        thumbprint = keyThumbprint(publicKeyPem);
+      } catch {
+        throw new SikkerKeyError(
+          "VALIDATION_FAILED",
+          "publicKeyPem is not an Ed25519 public key (SPKI PEM)",
+          [{ path: "publicKeyPem", message: "not an Ed25519 public key in SPKI PEM" }],
+        );
+      }
+      const lookupKey = (keyId: string) => (keyId === thumbprint ? key : undefined);
+      const result = await verifyRequest(req, { lookupKey, nonces, now, skewSeconds });
+      if (!result.ok) return refuse(result, undefined, ctx);
+      return thumbprint;
+    },
+  };
+}

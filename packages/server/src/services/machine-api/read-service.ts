@@ -1,0 +1,134 @@
+import type { SecretReadResponse } from "@sikkerkey/protocol";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Clock } from "../../clock.js";
+import type { Sealer } from "../../crypto/index.js";
+import { SikkerKeyError } from "../../errors.js";
+import { type Db, schema } from "../../store/index.js";
+import type { AuditLog } from "../audit/index.js";
+import type { MachineRow } from "../machines/machine-view.js";
+import { openFields } from "../secrets/fields.js";
+import { findSecret } from "../secrets/secret-queries.js";
+import type { SecretRow } from "../secrets/secret-view.js";
+import { touchMachine } from "./touch.js";
+
+/**
+ * The lease engine plugs in here: it mints or reuses a login for (secret, machine) and answers
+ * the read. It audits its own mints and reads.
+ */
+export interface LeasedReader {
+  read(secret: SecretRow, machine: MachineRow, ctx: { sourceIp: string | null }): Promise<SecretReadResponse>;
+}
+
+export interface ReadService {
+  /** A machine reads a secret. Unknown, trashed and not granted all answer the same 404. */
+  read(machine: MachineRow, secretId: string, ctx: { sourceIp: string | null }): Promise<SecretReadResponse>;
+}
+
+export function createReadService(deps: {
+  db: Db;
+  sealer: Sealer;
+  audit: AuditLog;
+  clock: Clock;
+  leasedReader?: LeasedReader | undefined;
+  onRead?: (kind: string, outcome: "success" | "denied" | "error") => void;
+}): ReadService {
+  const { db, sealer, audit, clock, leasedReader } = deps;
+
+  async function deny(
+    machine: MachineRow,
+    secretId: string,
+    reason: string,
+    sourceIp: string | null,
+    error: SikkerKeyError,
+  ): Promise<never> {
+    deps.onRead?.("unknown", "denied");
+    await audit.record({
+      action: "secret.read_denied",
+      outcome: "denied",
+      actor: { type: "machine", id: machine.id },
+      vaultId: machine.vaultId,
+      machineId: machine.id,
+      secretId: secretId.slice(0, 128),
+      sourceIp,
+      reason,
+    });
+    throw error;
+  }
+
+  /** The secret, if it is live, in the machine's vault and in a live project granted to it. */
+  async function readable(machine: MachineRow, secretId: string): Promise<SecretRow | undefined> {
+    const s = schema.secrets;
+    const [row] = await db
+      .select({ secret: s })
+      .from(s)
+      .innerJoin(schema.projects, and(eq(schema.projects.id, s.projectId), isNull(schema.projects.deletedAt)))
+      .innerJoin(
+        schema.machineGrants,
+        and(eq(schema.machineGrants.projectId, s.projectId), eq(schema.machineGrants.machineId, machine.id)),
+      )
+      .where(and(eq(s.id, secretId), eq(s.vaultId, machine.vaultId), isNull(s.deletedAt)))
+      .limit(1);
+    return row?.secret;
+  }
+
+  /** Only on the refusal path: why, for the audit. The caller hears the same 404 regardless. */
+  async function whyNotReadable(machine: MachineRow, secretId: string): Promise<string> {
+    const row = await findSecret(db, secretId);
+    if (!row || row.vaultId !== machine.vaultId) return "no such secret in the machine's vault";
+    if (row.deletedAt) return "secret in trash";
+    return "no grant";
+  }
+
+  return {
+    async read(machine, secretId, ctx) {
+      const notFound = new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secretId.slice(0, 128)}" not found`);
+      if (machine.status === "pending") {
+        return deny(
+          machine,
+          secretId,
+          "machine pending",
+          ctx.sourceIp,
+          new SikkerKeyError("MACHINE_PENDING", "this machine is waiting for an operator to approve it"),
+        );
+      }
+      if (machine.status !== "enabled") {
+        return deny(
+          machine,
+          secretId,
+          "machine disabled",
+          ctx.sourceIp,
+          new SikkerKeyError("MACHINE_DISABLED", "this machine is disabled"),
+        );
+      }
+      const secret = await readable(machine, secretId);
+      if (!secret)
+        return deny(machine, secretId, await whyNotReadable(machine, secretId), ctx.sourceIp, notFound);
+      const now = clock.now();
+      await touchMachine(db, machine, now);
+      if (secret.kind === "leased") {
+        if (!leasedReader) {
+          deps.onRead?.("leased", "error");
+          throw new SikkerKeyError(
+            "NOT_READY",
+            "leased secrets need the lease engine, which this server is not running",
+          );
+        }
+        const response = await leasedReader.read(secret, machine, ctx);
+        deps.onRead?.("leased", "success");
+        return response;
+      }
+      const fields = openFields(sealer, secret);
+      await audit.record({
+        action: "secret.read",
+        actor: { type: "machine", id: machine.id },
+        vaultId: machine.vaultId,
+        machineId: machine.id,
+        secretId: secret.id,
+        sourceIp: ctx.sourceIp,
+        detail: { version: secret.version },
+      });
+      deps.onRead?.("structured", "success");
+      return { id: secret.id, kind: "structured", fields };
+    },
+  };
+}

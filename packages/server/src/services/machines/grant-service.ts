@@ -1,0 +1,75 @@
+import type { Machine } from "@sikkerkey/protocol";
+import { and, eq } from "drizzle-orm";
+import type { Clock } from "../../clock.js";
+import { type Db, schema } from "../../store/index.js";
+import { type OperatorActor, auditActor } from "../actor.js";
+import type { AuditLog } from "../audit/index.js";
+import { resolveProject } from "../projects/resolve.js";
+import type { MachineRef } from "./machine-service.js";
+import { machineView } from "./machine-view.js";
+import { resolveMachine } from "./resolve.js";
+
+export interface GrantService {
+  /** Lets a machine read every secret of a project of its own vault. Granting twice is a no-op. */
+  grant(actor: OperatorActor, ref: MachineRef, project: string): Promise<Machine>;
+  revoke(actor: OperatorActor, ref: MachineRef, project: string): Promise<Machine>;
+}
+
+export function createGrantService(deps: { db: Db; audit: AuditLog; clock: Clock }): GrantService {
+  const { db, audit, clock } = deps;
+  const g = schema.machineGrants;
+  return {
+    async grant(actor, ref, projectRef) {
+      const machine = await resolveMachine(db, actor.operatorId, ref.machine, {
+        vault: ref.vault,
+        needed: "admin",
+      });
+      const project = await resolveProject(db, machine.vaultId, projectRef);
+      await db.transaction(async (tx) => {
+        const [added] = await tx
+          .insert(g)
+          .values({ machineId: machine.id, projectId: project.id, createdAt: clock.now() })
+          .onConflictDoNothing()
+          .returning();
+        if (!added) return;
+        await audit.record(
+          {
+            action: "machine.grant",
+            ...auditActor(actor),
+            vaultId: machine.vaultId,
+            machineId: machine.id,
+            detail: { projectId: project.id, project: project.name },
+          },
+          tx,
+        );
+      });
+      return machineView(db, machine);
+    },
+
+    async revoke(actor, ref, projectRef) {
+      const machine = await resolveMachine(db, actor.operatorId, ref.machine, {
+        vault: ref.vault,
+        needed: "admin",
+      });
+      const project = await resolveProject(db, machine.vaultId, projectRef);
+      await db.transaction(async (tx) => {
+        const removed = await tx
+          .delete(g)
+          .where(and(eq(g.machineId, machine.id), eq(g.projectId, project.id)))
+          .returning();
+        if (removed.length === 0) return;
+        await audit.record(
+          {
+            action: "machine.ungrant",
+            ...auditActor(actor),
+            vaultId: machine.vaultId,
+            machineId: machine.id,
+            detail: { projectId: project.id, project: project.name },
+          },
+          tx,
+        );
+      });
+      return machineView(db, machine);
+    },
+  };
+}

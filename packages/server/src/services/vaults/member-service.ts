@@ -1,0 +1,67 @@
+import type { Member, Role } from "@sikkerkey/protocol";
+import { asc, eq } from "drizzle-orm";
+import type { Clock } from "../../clock.js";
+import { SikkerKeyError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { type Db, schema } from "../../store/index.js";
+import { type OperatorActor, auditActor } from "../actor.js";
+import type { AuditLog } from "../audit/index.js";
+import { requireVault } from "./access.js";
+
+export interface MemberService {
+  list(actor: OperatorActor, vault: string): Promise<Member[]>;
+  /** Owner or admin; only an owner may make someone an owner. Unknown emails become operators. */
+  add(actor: OperatorActor, vault: string, input: { email: string; role: Role }): Promise<Member>;
+}
+
+export function createMemberService(deps: { db: Db; audit: AuditLog; clock: Clock }): MemberService {
+  const { db, audit, clock } = deps;
+  const m = schema.vaultMembers;
+  const o = schema.operators;
+  return {
+    async list(actor, vaultRef) {
+      const { vault } = await requireVault(db, actor.operatorId, vaultRef, "member");
+      return db
+        .select({ operatorId: m.operatorId, email: o.email, role: m.role })
+        .from(m)
+        .innerJoin(o, eq(o.id, m.operatorId))
+        .where(eq(m.vaultId, vault.id))
+        .orderBy(asc(o.email));
+    },
+
+    async add(actor, vaultRef, input) {
+      const { vault } = await requireVault(
+        db,
+        actor.operatorId,
+        vaultRef,
+        input.role === "owner" ? "owner" : "admin",
+      );
+      const email = input.email.trim().toLowerCase();
+      const now = clock.now();
+      return db.transaction(async (tx) => {
+        await tx
+          .insert(o)
+          .values({ id: newId("operator"), email, createdAt: now })
+          .onConflictDoNothing();
+        const [operator] = await tx.select().from(o).where(eq(o.email, email));
+        const [added] = await tx
+          .insert(m)
+          .values({ vaultId: vault.id, operatorId: operator!.id, role: input.role, createdAt: now })
+          .onConflictDoNothing()
+          .returning();
+        if (!added)
+          throw new SikkerKeyError("ALREADY_EXISTS", `${email} is already a member of vault "${vault.name}"`);
+        await audit.record(
+          {
+            action: "member.add",
+            ...auditActor(actor),
+            vaultId: vault.id,
+            detail: { operatorId: operator!.id, email, role: input.role },
+          },
+          tx,
+        );
+        return { operatorId: operator!.id, email, role: input.role };
+      });
+    },
+  };
+}
