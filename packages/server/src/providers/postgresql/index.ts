@@ -1,0 +1,37 @@
+import type { Provider } from "../provider.js";
+import { createLogin } from "./create.js";
+import { listManagedLogins } from "./list.js";
+import { loginName } from "./login-name.js";
+import { type PoolOptions, TargetPools } from "./pool.js";
+import { SerialQueues } from "./queue.js";
+import { renewLogin } from "./renew.js";
+import { revokeLogin } from "./revoke.js";
+import { testConnection } from "./test-connection.js";
+
+export type PostgresProviderOptions = PoolOptions;
+
+/**
+ * The PostgreSQL provider: one instance per server process. It keeps a small pool per target and
+ * a queue per target database that serializes mints; `close()` ends every pool.
+ *
+ * @example
+ * const provider = createPostgresProvider();
+ * const login = provider.loginName("sk_db_prod", "m1");
+ * await provider.create(target, { login, password, validUntil, grants, tag });
+ */
+export function createPostgresProvider(options: PostgresProviderOptions = {}): Provider {
+  const pools = new TargetPools(options);
+  const queues = new SerialQueues();
+  const pool = pools.get.bind(pools);
+  const revoke: Provider["revoke"] = (target, login) => revokeLogin({ pool, queues }, target, login);
+  return {
+    kind: "postgresql",
+    testConnection,
+    create: (target, spec) => createLogin({ pool, queues, revoke }, target, spec),
+    renew: (target, login, validUntil) => renewLogin(pool, target, login, validUntil),
+    revoke,
+    listManaged: (target, installId) => listManagedLogins(pool, target, installId),
+    loginName,
+    close: () => pools.close(),
+  };
+}
