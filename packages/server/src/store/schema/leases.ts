@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.js";
 
 /**
@@ -12,6 +13,14 @@ export const leases = pgTable(
     id: text("id").primaryKey(),
     secretId: text("secret_id").notNull(),
     machineId: text("machine_id").notNull(),
+    /** Copied from the secret so revocation events carry the vault without a join. */
+    vaultId: text("vault_id"),
+    /**
+     * `current` for policies that reuse one login per (secret, machine); the lease's own id
+     * for mint-fresh. The partial unique index below makes "one live login per machine" a
+     * store guarantee, so concurrent first reads on any number of replicas mint once.
+     */
+    slot: text("slot").notNull(),
     login: text("login").notNull().unique(),
     sealedPassword: text("sealed_password"),
     state: text("state", { enum: ["minting", "active", "revoking", "revoked", "failed"] }).notNull(),
@@ -24,6 +33,7 @@ export const leases = pgTable(
     revokeRequestedAt: at("revoke_requested_at"),
     revokedAt: at("revoked_at"),
     attempts: integer("attempts").notNull().default(0),
+    /** For `revoking` rows: when the next attempt is due. A claim pushes it forward. */
     nextAttemptAt: at("next_attempt_at"),
     lastError: text("last_error"),
   },
@@ -31,5 +41,9 @@ export const leases = pgTable(
     index("leases_secret_machine_idx").on(t.secretId, t.machineId, t.state),
     index("leases_state_expiry_idx").on(t.state, t.expiresAt),
     index("leases_state_attempt_idx").on(t.state, t.nextAttemptAt),
+    index("leases_machine_idx").on(t.machineId, t.state),
+    uniqueIndex("leases_live_slot_uq")
+      .on(t.secretId, t.machineId, t.slot)
+      .where(sql`state in ('minting', 'active')`),
   ],
 );

@@ -1,0 +1,158 @@
+import type {
+  ConnectionTestResult,
+  LeasedConfig,
+  LeasedConfigPatch,
+  LeasedConfigView,
+} from "@sikkerkey/protocol";
+import { and, count, eq, inArray } from "drizzle-orm";
+import type { Clock } from "../../clock.js";
+import type { Sealer } from "../../crypto/index.js";
+import { SikkerKeyError } from "../../errors.js";
+import type { Provider, TargetConnection } from "../../providers/provider.js";
+import { type Db, schema } from "../../store/index.js";
+import { ConfigCache, type LoadedConfig, targetKey, toLoaded } from "./loaded.js";
+import { mergePatch, movesTarget, toValues, toView } from "./values.js";
+
+export type VaultRole = "owner" | "admin" | "member";
+
+/** Who changes a configuration: only the role matters here (the grants template is owner-only). */
+export interface ConfigActor {
+  role: VaultRole;
+}
+
+export interface LeasedConfigService {
+  /** Inside the caller's transaction, beside the secret row it belongs to. */
+  create(tx: Db, secretId: string, config: LeasedConfig, actor: ConfigActor): Promise<LeasedConfigView>;
+  /** Inside the caller's transaction; the admin password is kept when the patch omits it. */
+  update(tx: Db, secretId: string, patch: LeasedConfigPatch, actor: ConfigActor): Promise<LeasedConfigView>;
+  view(secretId: string, tx?: Db): Promise<LeasedConfigView | undefined>;
+  /**
+   * The configuration with its target opened. Given the row's change stamp (the engine reads it
+   * with the lease in one query), a cached copy is used when it is still current; without one,
+   * the store is asked, so a replica never works from another replica's stale copy.
+   */
+  load(secretId: string, stamp?: Date): Promise<LoadedConfig>;
+  target(secretId: string): Promise<TargetConnection>;
+  /** "Test connection", for a saved secret (by id) or for details not saved yet. */
+  testConnection(target: TargetConnection | string): Promise<ConnectionTestResult>;
+  /** Call after the transaction that changed a configuration commits. */
+  invalidate(secretId?: string): void;
+  /**
+   * Every distinct target database (one entry per host:port/database), for the reconciler. A
+   * configuration whose admin password cannot be opened (a retired master key) is listed in
+   * `unreadable` instead of failing the whole pass.
+   */
+  targets(): Promise<{ targets: ConfiguredTarget[]; unreadable: string[] }>;
+}
+
+export interface ConfiguredTarget {
+  key: string;
+  target: TargetConnection;
+  secretIds: string[];
+}
+
+const LIVE = ["minting", "active", "revoking"] as const;
+
+export function createLeasedConfigService(deps: {
+  db: Db;
+  sealer: Sealer;
+  clock: Clock;
+  provider: Pick<Provider, "testConnection">;
+  cacheCapacity?: number;
+}): LeasedConfigService {
+  const { db, sealer, clock, provider } = deps;
+  const cache = new ConfigCache(deps.cacheCapacity);
+  const c = schema.leasedConfigs;
+
+  async function fetchRow(secretId: string, on: Db = db) {
+    const [row] = await on.select().from(c).where(eq(c.secretId, secretId)).limit(1);
+    if (!row) throw new SikkerKeyError("SECRET_NOT_FOUND", `leased secret "${secretId}" not found`);
+    return row;
+  }
+
+  const service: LeasedConfigService = {
+    async create(tx, secretId, config, actor) {
+      if (config.shape.grants !== "" && actor.role !== "owner") throw ownerOnly();
+      const [row] = await tx
+        .insert(c)
+        .values(toValues(secretId, config, sealer, clock.now()))
+        .returning();
+      cache.delete(secretId);
+      return toView(row!);
+    },
+
+    async update(tx, secretId, patch, actor) {
+      const [row] = await tx.select().from(c).where(eq(c.secretId, secretId)).for("update");
+      if (!row) throw new SikkerKeyError("SECRET_NOT_FOUND", `leased secret "${secretId}" not found`);
+      if (patch.shape?.grants !== undefined && patch.shape.grants !== row.grants && actor.role !== "owner") {
+        throw ownerOnly();
+      }
+      const next = mergePatch(row, patch, sealer, clock.now());
+      if (movesTarget(row, next)) {
+        // Logins live in the old database and only the old details can remove them. Mints lock
+        // this row too (FOR SHARE), so none can slip in between this count and the change.
+        const [live] = await tx
+          .select({ n: count() })
+          .from(schema.leases)
+          .where(and(eq(schema.leases.secretId, secretId), inArray(schema.leases.state, [...LIVE])));
+        if ((live?.n ?? 0) > 0) {
+          throw new SikkerKeyError(
+            "CONFLICT",
+            `${live!.n} login(s) minted in ${targetKey(row)} are still live: revoke them before moving the secret to another database`,
+          );
+        }
+      }
+      const [updated] = await tx.update(c).set(next).where(eq(c.secretId, secretId)).returning();
+      cache.delete(secretId);
+      return toView(updated!);
+    },
+
+    async view(secretId, tx) {
+      const [row] = await (tx ?? db).select().from(c).where(eq(c.secretId, secretId)).limit(1);
+      return row ? toView(row) : undefined;
+    },
+
+    async load(secretId, stamp) {
+      const hit = stamp ? cache.get(secretId, stamp) : undefined;
+      if (hit) return hit;
+      const loaded = toLoaded(await fetchRow(secretId), sealer);
+      cache.set(loaded);
+      return loaded;
+    },
+
+    async target(secretId) {
+      return (await service.load(secretId)).target;
+    },
+
+    async testConnection(target) {
+      return provider.testConnection(typeof target === "string" ? await service.target(target) : target);
+    },
+
+    invalidate: (secretId) => cache.delete(secretId),
+
+    async targets() {
+      const rows = await db.select().from(c).orderBy(c.secretId);
+      const byKey = new Map<string, ConfiguredTarget>();
+      const unreadable: string[] = [];
+      for (const row of rows) {
+        const key = targetKey(row);
+        const entry = byKey.get(key);
+        if (entry) {
+          entry.secretIds.push(row.secretId);
+          continue;
+        }
+        try {
+          byKey.set(key, { key, target: toLoaded(row, sealer).target, secretIds: [row.secretId] });
+        } catch {
+          unreadable.push(row.secretId);
+        }
+      }
+      return { targets: [...byKey.values()], unreadable };
+    },
+  };
+  return service;
+}
+
+function ownerOnly(): SikkerKeyError {
+  return new SikkerKeyError("OWNER_ONLY", "only the vault owner may set or change the grants template");
+}

@@ -1,0 +1,63 @@
+import type { Lease, RevokeReason, SecretReadResponse } from "@sikkerkey/protocol";
+import { generatePassword } from "../../providers/password.js";
+import type { OperatorActor } from "../actor.js";
+import type { Page } from "../paging.js";
+import { Background } from "./background.js";
+import { type ReapResult, reapOnce } from "./claim.js";
+import { fromOperator, type LeaseActor, SYSTEM } from "./lease-events.js";
+import type { MachineRef, Obtained, SecretRef } from "./mint.js";
+import type { MINT_FRESH } from "./obtain.js";
+import { DEFAULT_OPTIONS, type EngineContext, type LeaseEngineDeps } from "./options.js";
+import * as q from "./queries.js";
+import { type ReadContext, readLeased } from "./read.js";
+import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
+import { revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
+import { SingleFlight } from "./single-flight.js";
+import { type LeaseStats, newStats } from "./stats.js";
+
+export interface LeaseEngine {
+  /** The read path: mints, reuses or renews the machine's login and audits the read. */
+  read(secret: SecretRef, machine: MachineRef, ctx: ReadContext): Promise<SecretReadResponse>;
+  revoke(leaseId: string, reason: RevokeReason, actor?: LeaseActor): Promise<Lease>;
+  /** An operator revokes one lease now. */
+  revokeLease(leaseId: string, actor: OperatorActor): Promise<Lease>;
+  /** After a machine is disabled: its logins of revoke-on-disable secrets. Returns how many. */
+  revokeForMachine(machineId: string, actor?: LeaseActor): Promise<number>;
+  /** Before secrets go to the trash: all their logins. Returns how many. */
+  revokeForSecrets(secretIds: string[], reason?: RevokeReason, actor?: LeaseActor): Promise<number>;
+  list(query: q.LeaseListQuery): Promise<Page<Lease>>;
+  liveCount(secretId: string): Promise<number>;
+  hasUnrevoked(secretId: string): Promise<boolean>;
+  reapOnce(limit?: number): Promise<ReapResult>;
+  reconcileOnce(): Promise<ReconcileResult>;
+  stats(): Readonly<LeaseStats>;
+  /** Waits for background revocations and clean-ups started so far (shutdown, tests). */
+  settle(): Promise<void>;
+}
+
+export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
+  const { options, onBackgroundError, ...rest } = deps;
+  const ctx: EngineContext = {
+    ...rest,
+    generatePassword: deps.generatePassword ?? generatePassword,
+    opts: { ...DEFAULT_OPTIONS, ...options },
+    stats: newStats(),
+    background: new Background(onBackgroundError),
+  };
+  const flights = new SingleFlight<Obtained | typeof MINT_FRESH>();
+  return {
+    read: (secret, machine, readCtx) => readLeased(ctx, flights, secret, machine, readCtx),
+    revoke: (leaseId, reason, actor = SYSTEM) => revokeOne(ctx, leaseId, reason, actor),
+    revokeLease: (leaseId, actor) => revokeOne(ctx, leaseId, "operator", fromOperator(actor)),
+    revokeForMachine: (machineId, actor = SYSTEM) => revokeForMachine(ctx, machineId, actor),
+    revokeForSecrets: (secretIds, reason = "secret_deleted", actor = SYSTEM) =>
+      revokeForSecrets(ctx, secretIds, reason, actor),
+    list: (query) => q.listLeases(ctx.db, query),
+    liveCount: (secretId) => q.liveCount(ctx.db, secretId),
+    hasUnrevoked: (secretId) => q.hasUnrevoked(ctx.db, secretId),
+    reapOnce: (limit = 100) => reapOnce(ctx, limit),
+    reconcileOnce: () => reconcileOnce(ctx),
+    stats: () => ({ ...ctx.stats }),
+    settle: () => ctx.background.settle(),
+  };
+}

@@ -1,0 +1,48 @@
+import type { AuditAction, RevokeReason } from "@sikkerkey/protocol";
+import type { NewAuditEvent } from "../audit/index.js";
+import type { OperatorActor } from "../actor.js";
+import type { LeaseRow } from "./queries.js";
+
+/** Who caused a lease event, as the audit log records it. */
+export interface LeaseActor {
+  type: "operator" | "machine" | "system";
+  id?: string | null;
+  tokenId?: string | null;
+  sourceIp?: string | null;
+}
+
+export const SYSTEM: LeaseActor = { type: "system", id: "lease-engine" };
+
+export function fromOperator(actor: OperatorActor): LeaseActor {
+  return { type: "operator", id: actor.operatorId, tokenId: actor.tokenId, sourceIp: actor.sourceIp };
+}
+
+/**
+ * Every lease event names its lease, login, machine and secret, so "which machine held login X
+ * from when to when" is one audit query by login. Never a password: callers pass only the row's
+ * public columns and `detail` they build themselves.
+ */
+export function leaseEvent(
+  action: AuditAction,
+  row: Pick<LeaseRow, "id" | "login" | "machineId" | "secretId" | "vaultId">,
+  actor: LeaseActor,
+  extra: {
+    outcome?: NewAuditEvent["outcome"];
+    reason?: RevokeReason | string;
+    detail?: Record<string, unknown>;
+  } = {},
+): NewAuditEvent {
+  return {
+    action,
+    outcome: extra.outcome ?? "success",
+    actor: { type: actor.type, id: actor.id ?? null, tokenId: actor.tokenId ?? null },
+    sourceIp: actor.sourceIp ?? null,
+    vaultId: row.vaultId,
+    machineId: row.machineId,
+    secretId: row.secretId,
+    leaseId: row.id,
+    login: row.login,
+    ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+    ...(extra.detail ? { detail: extra.detail } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+import { and, eq } from "drizzle-orm";
+import { SikkerKeyError } from "../../errors.js";
+import { schema } from "../../store/index.js";
+import type { LeaseActor } from "./lease-events.js";
+import { type MachineRef, mint, type Obtained, passwordAad, type SecretRef } from "./mint.js";
+import type { EngineContext } from "./options.js";
+import { findCurrent, findLease, type LeaseRow } from "./queries.js";
+import { renew, renewedExpiry } from "./renew.js";
+
+/** A read under a mint-fresh policy: never shared between concurrent reads. */
+export const MINT_FRESH = Symbol("mint-fresh");
+
+const MAX_ROUNDS = 6;
+
+/**
+ * The login (secret, machine) should use now, under a reuse policy: the current lease when it
+ * is live (renewed when due), or a new one. Each round starts from the store again, so a lost
+ * race, a changed configuration or another process's mint is simply looked at once more.
+ */
+export async function obtainCurrent(
+  ctx: EngineContext,
+  secret: SecretRef,
+  machine: MachineRef,
+  actor: LeaseActor,
+): Promise<Obtained | typeof MINT_FRESH> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const found = await findCurrent(ctx.db, secret.id, machine.id);
+    if (!found) throw new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secret.id}" not found`);
+    const config = await ctx.configs.load(secret.id, found.configAt);
+    if (config.policy.mintFresh) return MINT_FRESH;
+    const lease = found.lease;
+    if (!lease) {
+      const minted = await mint(ctx, { secret, machine, config, actor, fresh: false });
+      if (typeof minted !== "string") return minted;
+      continue;
+    }
+    if (lease.state === "minting") {
+      await waitWhileMinting(ctx, lease);
+      continue;
+    }
+    const now = ctx.clock.now();
+    if (now >= lease.expiresAt) {
+      const reason = lease.hardMaxAt && lease.expiresAt >= lease.hardMaxAt ? "hard_max" : "expired";
+      const minted = await mint(ctx, {
+        secret,
+        machine,
+        config,
+        actor,
+        fresh: false,
+        supersede: { row: lease, reason },
+      });
+      if (typeof minted !== "string") return minted;
+      continue;
+    }
+    const password = ctx.sealer.open(lease.sealedPassword!, passwordAad(lease.id));
+    const to = renewedExpiry(config.policy, lease, now, ctx.opts.defaultRenewWindowShare);
+    if (to) {
+      const renewed = await renew(ctx, config, lease, to, actor);
+      if (renewed === "raced") continue;
+      if (renewed !== "unchanged") return { row: renewed, password, how: "renewed", config };
+    }
+    ctx.stats.reuses += 1;
+    return { row: lease, password, how: "reused", config };
+  }
+  throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the credential is busy being minted; try again");
+}
+
+/**
+ * Another process holds the slot with a mint in progress: wait for it to finish, bounded. A
+ * mint older than the grace period belongs to a process that died; it is marked failed here so
+ * the machine need not wait for the reconciler (which drops the role if it exists).
+ */
+async function waitWhileMinting(ctx: EngineContext, lease: LeaseRow): Promise<void> {
+  const deadline = Date.now() + ctx.opts.mintWaitMs;
+  for (;;) {
+    const staleAt = lease.createdAt.getTime() + ctx.opts.mintingGraceSeconds * 1000;
+    if (ctx.clock.now().getTime() >= staleAt) {
+      await ctx.db
+        .update(schema.leases)
+        .set({ state: "failed", lastError: "mint did not complete in time", sealedPassword: null })
+        .where(and(eq(schema.leases.id, lease.id), eq(schema.leases.state, "minting")));
+      return;
+    }
+    const row = await findLease(ctx.db, lease.id);
+    if (row?.state !== "minting") return;
+    if (Date.now() >= deadline) {
+      throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the credential is still being minted; try again");
+    }
+    await new Promise((r) => setTimeout(r, ctx.opts.pollMs));
+  }
+}

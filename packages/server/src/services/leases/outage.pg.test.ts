@@ -1,0 +1,83 @@
+import { startPostgres } from "@sikkerkey/testkit";
+import type { PgCluster } from "@sikkerkey/testkit";
+import { eq } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresProvider } from "../../providers/postgresql/index.js";
+import type { Provider } from "../../providers/provider.js";
+import { openStore, type Store, schema } from "../../store/index.js";
+import { type Harness, harness, seedLeased } from "./testing.js";
+
+// The target database goes away while a login is being revoked. Its own cluster, because the
+// shared one cannot be stopped under the other test files.
+let cluster: PgCluster;
+let store: Store;
+let provider: Provider;
+let h: Harness;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+  store = await openStore({ memory: true });
+  provider = createPostgresProvider({ connectTimeoutSeconds: 2 });
+  h = await harness(store, provider, { backoffBaseMs: 1_000, backoffCapMs: 300_000 });
+});
+afterAll(async () => {
+  await h?.engine.settle();
+  await provider?.close();
+  await store?.close();
+  await cluster?.stop();
+});
+
+describe("target outage during revocation", () => {
+  it("leaves the lease revoking with backoff, and completes when the database returns", async () => {
+    const { host, port, superuser } = cluster;
+    const { secret, machines } = await seedLeased(h, {
+      connection: {
+        host,
+        port,
+        database: "postgres",
+        adminUser: superuser.user,
+        adminPassword: superuser.password,
+      },
+    });
+    const read = await h.engine.read(secret, machines[0]!, {});
+    const login = read.fields.username as string;
+    const lease = () => h.db.select().from(schema.leases).where(eq(schema.leases.id, read.lease!.id));
+
+    await cluster.stopServer();
+    const during = await h.engine.revoke(read.lease!.id, "operator");
+    expect(during).toMatchObject({ state: "revoking", attempts: 1 });
+    expect(during.lastError).toMatch(/refused|connect/);
+    const first = (await lease())[0]!;
+    const firstDelay = first.nextAttemptAt!.getTime() - h.clock.now().getTime();
+
+    h.clock.advance(firstDelay / 1000 + 1);
+    expect(await h.engine.reapOnce()).toMatchObject({ claimed: 1, failed: 1 });
+    const second = (await lease())[0]!;
+    expect(second.attempts).toBe(2);
+    // The delay grows (equal jitter: at least half of twice the first base delay).
+    expect(second.nextAttemptAt!.getTime() - h.clock.now().getTime()).toBeGreaterThanOrEqual(1_000);
+
+    await cluster.startServer();
+    h.clock.advance(600);
+    expect(await h.engine.reapOnce()).toMatchObject({ claimed: 1, revoked: 1 });
+    expect((await lease())[0]).toMatchObject({ state: "revoked", attempts: 2, lastError: null });
+    const roles = await cluster.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [login]);
+    expect(roles).toEqual([]);
+    const client = postgres({
+      host,
+      port,
+      user: login,
+      password: read.fields.password as string,
+      database: "postgres",
+      max: 1,
+    });
+    await expect(client`SELECT 1`).rejects.toMatchObject({ code: "28P01" });
+    await client.end({ timeout: 0 });
+    const events = await h.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.login, login));
+    expect(events.map((e) => e.action).filter((a) => a.startsWith("lease.revoke"))).toEqual([
+      "lease.revoke_failed",
+      "lease.revoke",
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+import type { Lease, LeaseState } from "@sikkerkey/protocol";
+import { and, count, desc, eq, inArray, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
+import { type Db, schema } from "../../store/index.js";
+import type { Page } from "../paging.js";
+import { toLease } from "./lease-view.js";
+
+export type LeaseRow = typeof schema.leases.$inferSelect;
+
+const l = schema.leases;
+
+/** Leases that hold (or are about to hold, or still hold) a login in the target database. */
+export const LIVE_STATES = ["minting", "active", "revoking"] as const;
+/** Leases whose login a machine can use, or soon will: what the per-secret cap counts. */
+export const USABLE_STATES = ["minting", "active"] as const;
+
+/**
+ * The hot path's one query: the configuration's change stamp and the machine's current lease
+ * (reuse policies), together; no row means the secret has no leased configuration. Written as
+ * a scalar subquery rather than a join (measured on PGlite, which plans every statement anew:
+ * 0.7 ms against 1.9 ms), and as SQL text rather than through the query builder, whose
+ * per-call CPU cost here exceeds the query's own.
+ */
+export async function findCurrent(
+  db: Db,
+  secretId: string,
+  machineId: string,
+): Promise<{ configAt: Date; lease: LeaseRow | null } | undefined> {
+  const result = await db.execute(sql`
+    select c.updated_at as config_at,
+      (select row_to_json(l) from ${l} l
+        where l.secret_id = c.secret_id and l.machine_id = ${machineId} and l.slot = 'current'
+          and l.state in ('minting', 'active')) as lease
+    from ${schema.leasedConfigs} c where c.secret_id = ${secretId}`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    config_at: Date | string;
+    lease: Record<string, unknown> | string | null;
+  }[];
+  const row = rows[0];
+  if (!row) return undefined;
+  const lease = typeof row.lease === "string" ? JSON.parse(row.lease) : row.lease;
+  return { configAt: new Date(row.config_at), lease: lease ? leaseFromJson(lease) : null };
+}
+
+const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+
+/** A lease row from `row_to_json`: snake_case keys, times as ISO strings. */
+function leaseFromJson(j: Record<string, unknown>): LeaseRow {
+  return {
+    id: j.id as string,
+    secretId: j.secret_id as string,
+    machineId: j.machine_id as string,
+    vaultId: (j.vault_id as string | null) ?? null,
+    slot: j.slot as string,
+    login: j.login as string,
+    sealedPassword: (j.sealed_password as string | null) ?? null,
+    state: j.state as LeaseRow["state"],
+    createdAt: date(j.created_at)!,
+    expiresAt: date(j.expires_at)!,
+    hardMaxAt: date(j.hard_max_at),
+    renewals: j.renewals as number,
+    lastRenewedAt: date(j.last_renewed_at),
+    revokeReason: (j.revoke_reason as string | null) ?? null,
+    revokeRequestedAt: date(j.revoke_requested_at),
+    revokedAt: date(j.revoked_at),
+    attempts: j.attempts as number,
+    nextAttemptAt: date(j.next_attempt_at),
+    lastError: (j.last_error as string | null) ?? null,
+  };
+}
+
+export async function findLease(db: Db, id: string): Promise<LeaseRow | undefined> {
+  const [row] = await db.select().from(l).where(eq(l.id, id)).limit(1);
+  return row;
+}
+
+export async function countUsable(db: Db, secretId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(l)
+    .where(and(eq(l.secretId, secretId), inArray(l.state, [...USABLE_STATES])));
+  return row?.n ?? 0;
+}
+
+export async function liveCount(db: Db, secretId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(l)
+    .where(and(eq(l.secretId, secretId), inArray(l.state, [...LIVE_STATES])));
+  return row?.n ?? 0;
+}
+
+/** Whether any login of these secrets may still exist: purge must wait until none does. */
+export async function hasUnrevoked(db: Db, secretId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: l.id })
+    .from(l)
+    .where(and(eq(l.secretId, secretId), notInArray(l.state, ["revoked", "failed"])))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export interface LeaseListQuery {
+  secret?: string | undefined;
+  machine?: string | undefined;
+  state?: LeaseState | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Newest first. Lease ids are random, so pages follow (created_at, id) and the cursor carries both. */
+export async function listLeases(db: Db, q: LeaseListQuery): Promise<Page<Lease>> {
+  const m = schema.machines;
+  const where: SQL[] = [];
+  if (q.secret) where.push(eq(l.secretId, q.secret));
+  if (q.machine) where.push(eq(l.machineId, q.machine));
+  if (q.state) where.push(eq(l.state, q.state));
+  const cursor = parseCursor(q.cursor);
+  if (cursor)
+    where.push(or(lt(l.createdAt, cursor.at), and(eq(l.createdAt, cursor.at), lt(l.id, cursor.id)))!);
+  const rows = await db
+    .select({ lease: l, machineName: m.name })
+    .from(l)
+    .leftJoin(m, eq(m.id, l.machineId))
+    .where(and(...where))
+    .orderBy(desc(l.createdAt), desc(l.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => toLease(r.lease, r.machineName ?? undefined)),
+    ...(rows.length > q.limit && last
+      ? { nextCursor: `${last.lease.createdAt.toISOString()}~${last.lease.id}` }
+      : {}),
+  };
+}
+
+function parseCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  const [time, id] = cursor?.split("~") ?? [];
+  const at = new Date(time ?? "");
+  return id && !Number.isNaN(at.getTime()) ? { at, id } : undefined;
+}

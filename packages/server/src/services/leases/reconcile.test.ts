@@ -1,0 +1,156 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newId } from "../../ids.js";
+import { openStore, type Store, schema } from "../../store/index.js";
+import { FakeProvider } from "./fake-provider.js";
+import { passwordAad } from "./mint.js";
+import { type Harness, harness, seedLeased } from "./testing.js";
+
+let store: Store;
+let provider: FakeProvider;
+let h: Harness;
+
+beforeAll(async () => {
+  store = await openStore({ memory: true });
+  provider = new FakeProvider();
+  h = await harness(store, provider, { mintingGraceSeconds: 120 });
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+const target = {
+  host: "db.test",
+  port: 5432,
+  database: "app",
+  adminUser: "a",
+  adminPassword: "p",
+  tlsMode: "disable" as const,
+};
+const leaseRow = (id: string) => h.db.select().from(schema.leases).where(eq(schema.leases.id, id));
+
+/** What a crash between "row committed" and "role created/activated" leaves behind. */
+async function crashedMint(secretId: string, machineId: string, withRole: boolean) {
+  const id = newId("lease");
+  const login = provider.loginName(secretId, "crashed");
+  await h.db.insert(schema.leases).values({
+    id,
+    secretId,
+    machineId,
+    slot: "current",
+    login,
+    state: "minting",
+    createdAt: h.clock.now(),
+    expiresAt: new Date(h.clock.now().getTime() + 300_000),
+  });
+  if (withRole) {
+    await provider.create(target, {
+      login,
+      password: "x",
+      validUntil: null,
+      grants: "",
+      tag: { installId: h.installId, leaseId: id, secretId, machineId },
+    });
+  }
+  return { id, login };
+}
+
+describe("reconciler", () => {
+  it("cleans up minting rows older than the grace period, with or without a role, and no others", async () => {
+    const { secret, machines } = await seedLeased(h, { machines: 3 });
+    const withRole = await crashedMint(secret.id, machines[0]!.id, true);
+    const noRole = await crashedMint(secret.id, machines[1]!.id, false);
+    h.clock.advance(100);
+    const recent = await crashedMint(secret.id, machines[2]!.id, true);
+    expect((await h.engine.reconcileOnce()).staleMints).toBe(0); // all within the grace period
+    h.clock.advance(30);
+    expect((await h.engine.reconcileOnce()).staleMints).toBe(2);
+    for (const c of [withRole, noRole]) expect((await leaseRow(c.id))[0]?.state).toBe("failed");
+    // A mint 30 s old may still be running in another replica: its role and row stay.
+    expect((await leaseRow(recent.id))[0]?.state).toBe("minting");
+    expect(provider.roles.has(recent.login)).toBe(true);
+    expect(provider.roles.has(withRole.login)).toBe(false);
+    // The machine whose mint died reads normally afterwards.
+    await expect(h.engine.read(secret, machines[0]!, {})).resolves.toMatchObject({ kind: "leased" });
+  });
+
+  it("drops managed roles with no live lease and leaves everything else alone", async () => {
+    const { secret, machines } = await seedLeased(h, { machines: 2 });
+    const live = await h.engine.read(secret, machines[0]!, {});
+    const orphanId = newId("lease");
+    const tag = {
+      installId: h.installId,
+      leaseId: orphanId,
+      secretId: secret.id,
+      machineId: machines[1]!.id,
+    };
+    await provider.create(target, { login: "sk_orphan_1", password: "x", validUntil: null, grants: "", tag });
+    const foreign = { ...tag, installId: "ski_someone_else", leaseId: newId("lease") };
+    await provider.create(target, {
+      login: "sk_foreign_1",
+      password: "x",
+      validUntil: null,
+      grants: "",
+      tag: foreign,
+    });
+
+    const result = await h.engine.reconcileOnce();
+    expect(result.orphanRoles).toBe(1);
+    expect(provider.roles.has("sk_orphan_1")).toBe(false);
+    expect(provider.roles.has("sk_foreign_1")).toBe(true);
+    expect(provider.roles.has(live.fields.username as string)).toBe(true);
+    const [event] = await h.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.login, "sk_orphan_1"));
+    expect(event).toMatchObject({ action: "lease.revoke", reason: "orphan", leaseId: orphanId });
+  });
+
+  it("closes active leases whose role disappeared from the target", async () => {
+    const { secret, machines } = await seedLeased(h);
+    const read = await h.engine.read(secret, machines[0]!, {});
+    provider.roles.delete(read.fields.username as string); // a DBA dropped it
+    expect((await h.engine.reconcileOnce()).missingRoles).toBe(1);
+    expect((await leaseRow(read.lease!.id))[0]).toMatchObject({ state: "revoked", revokeReason: "orphan" });
+    const next = await h.engine.read(secret, machines[0]!, {});
+    expect(next.fields.username).not.toBe(read.fields.username);
+  });
+
+  it("skips an unreachable target and catches up on the next pass", async () => {
+    const { secret, machines } = await seedLeased(h, { connection: { host: "other.test" } });
+    await h.engine.read(secret, machines[0]!, {});
+    provider.down = true;
+    const result = await h.engine.reconcileOnce().finally(() => {
+      provider.down = false;
+    });
+    expect(result.unreachable).toContain("other.test:5432/app");
+  });
+
+  it("a read waits for another process's mint of the same login, then returns it", async () => {
+    const { secret, machines } = await seedLeased(h);
+    const other = await crashedMint(secret.id, machines[0]!.id, true);
+    const sealedPassword = h.keyring.seal("x", passwordAad(other.id));
+    // drizzle queries are lazy: `.execute()` is what sends this one.
+    setTimeout(() => {
+      void h.db
+        .update(schema.leases)
+        .set({ state: "active", sealedPassword })
+        .where(eq(schema.leases.id, other.id))
+        .execute();
+    }, 100);
+    const read = await h.engine.read(secret, machines[0]!, {});
+    expect(read.fields).toMatchObject({ username: other.login, password: "x" });
+  });
+
+  it("a read takes over a slot held by a mint older than the grace period", async () => {
+    const { secret, machines } = await seedLeased(h);
+    const dead = await crashedMint(secret.id, machines[0]!.id, true);
+    h.clock.advance(121);
+    const read = await h.engine.read(secret, machines[0]!, {});
+    expect(read.fields.username).not.toBe(dead.login);
+    expect((await leaseRow(dead.id))[0]?.state).toBe("failed");
+    // Its role, if the dead mint got that far, is the orphan sweep's.
+    expect((await h.engine.reconcileOnce()).orphanRoles).toBeGreaterThanOrEqual(1);
+    expect(provider.roles.has(dead.login)).toBe(false);
+  });
+});

@@ -1,0 +1,163 @@
+import { and, eq, inArray, lt } from "drizzle-orm";
+import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
+import { schema } from "../../store/index.js";
+import { forEachLimit } from "./background.js";
+import { leaseEvent, SYSTEM } from "./lease-events.js";
+import type { EngineContext } from "./options.js";
+import { LIVE_STATES, type LeaseRow } from "./queries.js";
+import { operatorMessage } from "./safe-error.js";
+
+const l = schema.leases;
+
+export interface ReconcileResult {
+  staleMints: number;
+  orphanRoles: number;
+  missingRoles: number;
+  /** Targets that could not be listed this pass (down, bad credentials): tried again next pass. */
+  unreachable: string[];
+  /** Secrets whose admin password could not be opened (a master key missing): nothing checked there. */
+  unreadable: string[];
+}
+
+/**
+ * Makes the store and the target databases agree after a crash or an outside change:
+ * (a) `minting` rows older than the grace period are marked failed first and then their role
+ *     (if the mint got that far) is dropped. Marking first means a slow mint that finishes now
+ *     fails to activate and never hands out the login being dropped;
+ * (b) roles carrying this install's tag with no live lease are dropped (audited as orphan);
+ * (c) active leases whose role is gone are closed (audited as orphan).
+ */
+export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult> {
+  const result: ReconcileResult = {
+    staleMints: 0,
+    orphanRoles: 0,
+    missingRoles: 0,
+    unreachable: [],
+    unreadable: [],
+  };
+  result.staleMints = await cleanStaleMints(ctx);
+  const { targets, unreadable } = await ctx.configs.targets();
+  result.unreadable = unreadable;
+  for (const { key, target, secretIds } of targets) {
+    // Active leases are read BEFORE the roles are listed: a lease that turns active later has
+    // a role that may be missing from the list, and must not be closed for it.
+    const activeBefore = await ctx.db
+      .select()
+      .from(l)
+      .where(and(inArray(l.secretId, secretIds), eq(l.state, "active")));
+    let managed: ManagedLogin[];
+    try {
+      managed = await ctx.provider.listManaged(target, ctx.installId);
+    } catch {
+      result.unreachable.push(key);
+      continue;
+    }
+    result.orphanRoles += await dropOrphans(ctx, target, managed);
+    result.missingRoles += await closeMissing(ctx, activeBefore, managed);
+  }
+  return result;
+}
+
+async function cleanStaleMints(ctx: EngineContext): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - ctx.opts.mintingGraceSeconds * 1000);
+  const stale = await ctx.db
+    .update(l)
+    .set({ state: "failed", lastError: "mint did not complete (server stopped?)", sealedPassword: null })
+    .where(and(eq(l.state, "minting"), lt(l.createdAt, cutoff)))
+    .returning();
+  await forEachLimit(stale, ctx.opts.concurrency, async (row) => {
+    let cleanup: string;
+    try {
+      const r = await ctx.provider.revoke(await ctx.configs.target(row.secretId), row.login);
+      cleanup = r.existed ? "role dropped" : "no role was created";
+    } catch (error) {
+      cleanup = `role not dropped yet (${operatorMessage(error)}); the orphan sweep retries`;
+    }
+    await ctx.audit.record(
+      leaseEvent("lease.mint_failed", row, SYSTEM, {
+        outcome: "error",
+        reason: "mint_failed",
+        detail: { stale: true, cleanup },
+      }),
+    );
+  });
+  ctx.stats.staleMintsCleaned += stale.length;
+  return stale.length;
+}
+
+async function dropOrphans(
+  ctx: EngineContext,
+  target: TargetConnection,
+  managed: ManagedLogin[],
+): Promise<number> {
+  if (managed.length === 0) return 0;
+  const rows = await ctx.db
+    .select()
+    .from(l)
+    .where(
+      inArray(
+        l.id,
+        managed.map((m) => m.leaseId),
+      ),
+    );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const orphans = managed.filter((m) => {
+    const row = byId.get(m.leaseId);
+    return !row || !(LIVE_STATES as readonly string[]).includes(row.state);
+  });
+  let dropped = 0;
+  await forEachLimit(orphans, ctx.opts.concurrency, async (m) => {
+    try {
+      const r = await ctx.provider.revoke(target, m.login);
+      if (!r.existed) return; // another replica's sweep got there first
+      dropped += 1;
+      const row = byId.get(m.leaseId);
+      const ref = row ?? { id: m.leaseId, login: m.login, machineId: null, secretId: null, vaultId: null };
+      await ctx.audit.record(
+        leaseEvent("lease.revoke", ref as LeaseRow, SYSTEM, {
+          reason: "orphan",
+          detail: { leaseState: row?.state ?? "unknown", terminatedSessions: r.terminatedSessions },
+        }),
+      );
+    } catch {
+      // Still there next pass; the role cannot log in if the provider got as far as NOLOGIN.
+    }
+  });
+  ctx.stats.orphanRolesDropped += dropped;
+  return dropped;
+}
+
+async function closeMissing(
+  ctx: EngineContext,
+  activeBefore: LeaseRow[],
+  managed: ManagedLogin[],
+): Promise<number> {
+  const present = new Set(managed.map((m) => m.login));
+  let closed = 0;
+  for (const lease of activeBefore.filter((a) => !present.has(a.login))) {
+    const now = ctx.clock.now();
+    const done = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(l)
+        .set({
+          state: "revoked",
+          revokeReason: "orphan",
+          revokeRequestedAt: now,
+          revokedAt: now,
+          sealedPassword: null,
+        })
+        .where(and(eq(l.id, lease.id), eq(l.state, "active")))
+        .returning();
+      if (row) {
+        await ctx.audit.record(
+          leaseEvent("lease.revoke", row, SYSTEM, { reason: "orphan", detail: { roleMissing: true } }),
+          tx,
+        );
+      }
+      return row;
+    });
+    if (done) closed += 1;
+  }
+  ctx.stats.missingRolesClosed += closed;
+  return closed;
+}

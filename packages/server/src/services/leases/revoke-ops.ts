@@ -1,0 +1,70 @@
+import type { Lease, RevokeReason } from "@sikkerkey/protocol";
+import { and, eq, inArray } from "drizzle-orm";
+import { SikkerKeyError } from "../../errors.js";
+import { schema } from "../../store/index.js";
+import { forEachLimit } from "./background.js";
+import type { LeaseActor } from "./lease-events.js";
+import { toLease } from "./lease-view.js";
+import type { EngineContext } from "./options.js";
+import { findLease } from "./queries.js";
+import { attemptRevoke, type Claimed, claimRevoking, markRevoking } from "./revoke.js";
+
+const l = schema.leases;
+
+async function attemptAll(ctx: EngineContext, claims: Claimed[], actor: LeaseActor): Promise<void> {
+  await forEachLimit(claims, ctx.opts.concurrency, async (claim) => {
+    await attemptRevoke(ctx, claim, actor);
+  });
+}
+
+/**
+ * Revokes one lease now. A lease already being revoked is retried now; one already revoked
+ * or failed is returned as it is (revoking twice is not an error).
+ */
+export async function revokeOne(
+  ctx: EngineContext,
+  leaseId: string,
+  reason: RevokeReason,
+  actor: LeaseActor,
+): Promise<Lease> {
+  const [marked] = await markRevoking(ctx, eq(l.id, leaseId), reason);
+  const claim = marked ?? (await claimRevoking(ctx, leaseId));
+  if (claim) await attemptRevoke(ctx, claim, actor);
+  const row = await findLease(ctx.db, leaseId);
+  if (!row) throw new SikkerKeyError("NOT_FOUND", `lease "${leaseId}" not found`);
+  return toLease(row);
+}
+
+/**
+ * A disabled machine's logins, for secrets whose policy says revoke-on-disable. Returns how
+ * many were moved to revocation; each is tried at once, and any that fail stay `revoking`
+ * for the reaper to retry.
+ */
+export async function revokeForMachine(
+  ctx: EngineContext,
+  machineId: string,
+  actor: LeaseActor,
+): Promise<number> {
+  const c = schema.leasedConfigs;
+  const revokeOnDisable = ctx.db.select({ id: c.secretId }).from(c).where(eq(c.revokeOnDisable, true));
+  const claims = await markRevoking(
+    ctx,
+    and(eq(l.machineId, machineId), inArray(l.secretId, revokeOnDisable))!,
+    "machine_disabled",
+  );
+  await attemptAll(ctx, claims, actor);
+  return claims.length;
+}
+
+/** Every login of these secrets, before they (or their project or vault) go to the trash. */
+export async function revokeForSecrets(
+  ctx: EngineContext,
+  secretIds: string[],
+  reason: RevokeReason,
+  actor: LeaseActor,
+): Promise<number> {
+  if (secretIds.length === 0) return 0;
+  const claims = await markRevoking(ctx, inArray(l.secretId, secretIds), reason);
+  await attemptAll(ctx, claims, actor);
+  return claims.length;
+}

@@ -1,0 +1,28 @@
+/** Monotonic counters, shaped for Prometheus: the lead's /metrics reads them as they are. */
+export interface LeaseStats {
+  mints: number;
+  mintFailures: number;
+  reuses: number;
+  renewals: number;
+  renewFailures: number;
+  revocations: number;
+  revokeFailures: number;
+  staleMintsCleaned: number;
+  orphanRolesDropped: number;
+  missingRolesClosed: number;
+}
+
+export function newStats(): LeaseStats {
+  return {
+    mints: 0,
+    mintFailures: 0,
+    reuses: 0,
+    renewals: 0,
+    renewFailures: 0,
+    revocations: 0,
+    revokeFailures: 0,
+    staleMintsCleaned: 0,
+    orphanRolesDropped: 0,
+    missingRolesClosed: 0,
+  };
+}

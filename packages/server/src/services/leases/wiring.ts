@@ -1,0 +1,32 @@
+import type { LeasedConfigService } from "../leased-config/index.js";
+import type { LeasedReader } from "../machine-api/read-service.js";
+import type { MachineDisableHook } from "../machines/hooks.js";
+import type { SecretDeletionHook } from "../secrets/hooks.js";
+import type { LeaseEngine } from "./engine.js";
+import type { LeaseAdmin } from "./hooks.js";
+
+/**
+ * The engine as the hooks the rest of the server calls, so the composition root wires it in
+ * one line: `createServices({ …, hooks: leaseHooks(engine, configs) })`. Access control (is the
+ * operator a member of the lease's vault?) stays with the route or service that calls these.
+ */
+export function leaseHooks(
+  engine: LeaseEngine,
+  configs: LeasedConfigService,
+): {
+  leasedReader: LeasedReader;
+  deletion: SecretDeletionHook;
+  disable: MachineDisableHook;
+  leaseAdmin: LeaseAdmin;
+} {
+  return {
+    leasedReader: { read: (secret, machine, ctx) => engine.read(secret, machine, ctx) },
+    deletion: { beforeTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted") },
+    disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },
+    leaseAdmin: {
+      revoke: (actor, leaseId) => engine.revokeLease(leaseId, actor),
+      testConnection: (_actor, connection) => configs.testConnection(connection),
+      testSecretConnection: (_actor, secretId) => configs.testConnection(secretId),
+    },
+  };
+}
