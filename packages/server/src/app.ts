@@ -7,10 +7,21 @@ import { loadKeyring, type Sealer } from "./crypto/index.js";
 import type { AppEnv } from "./http/env.js";
 import { createHttpApp } from "./http/create-app.js";
 import { startJobs, type Job } from "./jobs/index.js";
-import { createLogger, type Logger } from "./log/index.js";
+import { createLogger, describeError, type Logger } from "./log/index.js";
+import { createPostgresProvider } from "./providers/index.js";
+import type { Provider } from "./providers/provider.js";
+import { addLeaseMetrics } from "./metrics/lease-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics/index.js";
 import { createAuditLog } from "./services/audit/index.js";
-import { createServices, type ServiceHooks, type Services } from "./services/index.js";
+import { createServices, type Services } from "./services/index.js";
+import { createLeasedConfigService } from "./services/leased-config/index.js";
+import {
+  createLeaseEngine,
+  getInstallId,
+  type LeaseEngine,
+  type LeaseEngineOptions,
+  leaseHooks,
+} from "./services/leases/index.js";
 import { openStore, type Store } from "./store/index.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -19,13 +30,16 @@ export interface ServerOverrides {
   clock?: Clock;
   keyring?: Sealer;
   logger?: Logger;
-  hooks?: ServiceHooks;
+  /** The target-database provider (tests hand in a fake where no database is involved). */
+  provider?: Provider;
+  lease?: Partial<LeaseEngineOptions>;
 }
 
 export interface SikkerKeyServer {
   app: Hono<AppEnv>;
   store: Store;
   services: Services;
+  engine: LeaseEngine;
   metrics: ServerMetrics;
   /** Listens on config.listen (port 0 picks a free one) and starts the background jobs. */
   start(): Promise<{ url: string }>;
@@ -57,13 +71,28 @@ export async function createServer(
     ));
   const metrics = createServerMetrics();
   const audit = createAuditLog({ db: store.db, clock });
+  const provider = overrides.provider ?? createPostgresProvider();
+  const leasedConfigs = createLeasedConfigService({ db: store.db, sealer: keyring, clock, provider });
+  const engine = createLeaseEngine({
+    db: store.db,
+    sealer: keyring,
+    audit,
+    clock,
+    provider,
+    installId: await getInstallId(store.db),
+    configs: leasedConfigs,
+    onBackgroundError: (error) => logger.warn("lease background work failed", { err: describeError(error) }),
+    ...(overrides.lease ? { options: overrides.lease } : {}),
+  });
+  addLeaseMetrics(metrics.registry, () => engine.stats());
   const services = createServices({
     db: store.db,
     sealer: keyring,
     clock,
     audit,
     skewSeconds: config.skewSeconds,
-    ...(overrides.hooks ? { hooks: overrides.hooks } : {}),
+    leasedConfigs,
+    hooks: leaseHooks(engine, leasedConfigs),
     observe: {
       signatureRefused: (reason) => metrics.signatureFailures.inc({ reason }),
       read: (kind, outcome) => metrics.reads.inc({ kind, outcome }),
@@ -85,13 +114,14 @@ export async function createServer(
     app,
     store,
     services,
+    engine,
     metrics,
     async start() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
         http = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, resolve);
         http.once("error", reject);
       });
-      jobs = startJobs({ services, clock, logger });
+      jobs = startJobs({ services, engine, clock, logger });
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
       logger.info("listening", { url, store: store.kind, version: SERVER_VERSION });
@@ -102,6 +132,9 @@ export async function createServer(
       http = undefined;
       await Promise.all(jobs.map((job) => job.stop()));
       jobs = [];
+      // Mints and revocations already under way finish before their connections go.
+      await engine.settle();
+      await provider.close();
       // Events appended by the last requests get their links before the store goes away.
       await services.audit.link().catch(() => 0);
       await store.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectionSchema, leasedConfigSchema, policySchema } from "./leased.js";
+import { connectionSchema, leasedConfigPatchSchema, leasedConfigSchema, policySchema } from "./leased.js";
 
 const connection = { host: "db", database: "app", adminUser: "admin", adminPassword: "pw" };
 
@@ -35,5 +35,18 @@ describe("leased configuration", () => {
     expect(
       connectionSchema.safeParse({ ...connection, tlsMode: "verify-full", caPem: "-----BEGIN" }).success,
     ).toBe(true);
+  });
+
+  // Regression: a patch once filled defaults for omitted fields, so changing one policy field reset the others.
+  it("patches carry only what was given, and null clears", () => {
+    expect(leasedConfigPatchSchema.parse({ policy: { lifetimeSeconds: 600 } })).toEqual({
+      policy: { lifetimeSeconds: 600 },
+    });
+    expect(leasedConfigPatchSchema.parse({ shape: { charset: "uuid" } })).toEqual({
+      shape: { charset: "uuid" },
+    });
+    expect(
+      leasedConfigPatchSchema.parse({ policy: { hardMaxSeconds: null } }).policy?.hardMaxSeconds,
+    ).toBeNull();
   });
 });

@@ -118,7 +118,11 @@ export const leasedConfigSchema = z.object({
 export type LeasedConfigInput = z.input<typeof leasedConfigSchema>;
 export type LeasedConfig = z.output<typeof leasedConfigSchema>;
 
-/** A partial change: `connection.adminPassword` may be omitted to keep the sealed one. */
+/**
+ * A partial change. Nothing here has a default, so an omitted field keeps the stored value;
+ * `null` clears an optional one (renew window, hard maximum, login cap, CA). The admin
+ * password may be omitted to keep the sealed one.
+ */
 export const leasedConfigPatchSchema = z.object({
   connection: z
     .object({
@@ -132,8 +136,31 @@ export const leasedConfigPatchSchema = z.object({
     })
     .partial()
     .optional(),
-  shape: shapeSchema.partial().optional(),
-  policy: policyBaseSchema.partial().optional(),
+  shape: z
+    .object({
+      passwordLength: z.number().int().min(16).max(128),
+      charset: charsetSchema,
+      grants: z.string().max(65536),
+    })
+    .partial()
+    .optional(),
+  policy: z
+    .object({
+      lifetimeSeconds: z
+        .number()
+        .int()
+        .min(60, "credential lifetime must be at least 60 seconds")
+        .max(31_536_000),
+      renewOnRead: z.boolean(),
+      renewWindowSeconds: z.number().int().min(1).nullable(),
+      hardMaxSeconds: z.number().int().min(60).max(31_536_000).nullable(),
+      nativeExpiry: z.boolean(),
+      revokeOnDisable: z.boolean(),
+      mintFresh: z.boolean(),
+      maxLogins: z.number().int().min(1).max(100_000).nullable(),
+    })
+    .partial()
+    .optional(),
 });
 export type LeasedConfigPatch = z.infer<typeof leasedConfigPatchSchema>;
 

@@ -1,27 +1,43 @@
 import type { Clock } from "../clock.js";
-import type { Logger } from "../log/index.js";
+import { describeError, type Logger } from "../log/index.js";
 import type { Services } from "../services/index.js";
-import { every, type Job } from "./every.js";
+import type { LeaseEngine } from "../services/leases/index.js";
+import { type Loop, startLoop } from "./loop.js";
+import { startReaper } from "./reaper.js";
+import { startReconciler } from "./reconciler.js";
 
 export const AUDIT_LINK_INTERVAL_MS = 200;
 export const NONCE_PRUNE_INTERVAL_MS = 60_000;
 
+export type Job = Loop;
+
 /**
  * Background work of one server. The audit linker is the single writer of the hash chain
- * (readers only append), and the pruner drops replay records older than the skew window.
- * The lease reaper joins here with the lease engine.
+ * (readers only append), the pruner drops replay records older than the skew window, the
+ * reaper revokes what is due and the reconciler repairs drift a crash may have left. Every
+ * replica runs all of them: their claims make that safe.
  */
-export function startJobs(deps: { services: Services; clock: Clock; logger: Logger }): Job[] {
-  const { services, clock, logger } = deps;
+export function startJobs(deps: {
+  services: Services;
+  engine: Pick<LeaseEngine, "reapOnce" | "reconcileOnce">;
+  clock: Clock;
+  logger: Logger;
+}): Job[] {
+  const { services, engine, clock, logger } = deps;
+  const onError = (job: string) => (error: unknown) =>
+    logger.warn("job failed", { job, err: describeError(error) });
   return [
-    every("audit-linker", AUDIT_LINK_INTERVAL_MS, () => services.audit.link(), logger),
-    every(
-      "nonce-pruner",
-      NONCE_PRUNE_INTERVAL_MS,
-      () => services.nonces.prune(Math.floor(clock.now().getTime() / 1000)),
-      logger,
-    ),
+    startLoop({
+      intervalMs: AUDIT_LINK_INTERVAL_MS,
+      task: () => services.audit.link(),
+      onError: onError("audit-linker"),
+    }),
+    startLoop({
+      intervalMs: NONCE_PRUNE_INTERVAL_MS,
+      task: () => services.nonces.prune(Math.floor(clock.now().getTime() / 1000)),
+      onError: onError("nonce-pruner"),
+    }),
+    startReaper({ engine, logger }),
+    startReconciler({ engine, logger }),
   ];
 }
-
-export type { Job } from "./every.js";

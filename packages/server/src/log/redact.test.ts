@@ -18,6 +18,15 @@ describe("redaction", () => {
     });
   });
 
+  // Regression: a driver error carrying "password=…" reached a log line.
+  it("scrubs passwords in key=value and URL form from free strings", () => {
+    expect(redact("connect failed: password=hunter2 host=db")).toBe(
+      "connect failed: password=[redacted] host=db",
+    );
+    expect(redact('bad PASSWORD: "p w"!')).toBe("bad PASSWORD: [redacted]!");
+    expect(redact("postgres://app:s3cr3t@db:5432/app")).toBe("postgres://app:[redacted]@db:5432/app");
+  });
+
   it("scrubs token-shaped text from free strings", () => {
     expect(redact("failed with skt_AbCdEfGhIjKlMnOpQrStUvWxYz012345 in it")).toBe(
       "failed with skt_[redacted] in it",

@@ -10,8 +10,18 @@ const TOKEN_PATTERN = /\b(skt|ske)_[A-Za-z0-9_-]{20,}/g;
 
 export const REDACTED = "[redacted]";
 
+/**
+ * Credentials in the shapes drivers and connection strings print them: `password=…` /
+ * `password: …` (libpq keywords, our own errors) and `scheme://user:secret@host` URLs.
+ */
+const KEY_VALUE_PATTERN = /\b(password|passwd|pwd|secret)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
+const URL_CREDENTIALS_PATTERN = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
+
 export function redactText(text: string): string {
-  return text.replace(TOKEN_PATTERN, `$1_${REDACTED}`);
+  return text
+    .replace(TOKEN_PATTERN, `$1_${REDACTED}`)
+    .replace(KEY_VALUE_PATTERN, `$1$2${REDACTED}`)
+    .replace(URL_CREDENTIALS_PATTERN, `$1${REDACTED}@`);
 }
 
 /** A deep copy of `value` with secret-named keys replaced; bounded depth so cycles cannot hang it. */

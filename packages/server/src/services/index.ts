@@ -9,6 +9,7 @@ import {
   createEnrollmentTokenService,
   type EnrollmentTokenService,
 } from "./enrollment/enrollment-token-service.js";
+import type { LeasedConfigService } from "./leased-config/index.js";
 import type { LeaseAdmin } from "./leases/hooks.js";
 import { createLeaseQueryService, type LeaseQueryService } from "./leases/lease-query.js";
 import { createMachineAuthenticator, type MachineAuthenticator } from "./machine-api/machine-auth.js";
@@ -42,6 +43,7 @@ export interface ServiceDeps {
   clock: Clock;
   audit: AuditLog;
   skewSeconds: number;
+  leasedConfigs: LeasedConfigService;
   hooks?: ServiceHooks;
   observe?: {
     signatureRefused?: (reason: VerifyFailure) => void;
@@ -88,7 +90,7 @@ export function createServices(deps: ServiceDeps): Services {
     vaults: createVaultService({ ...base, deletionHook }),
     members: createMemberService(base),
     projects: createProjectService({ ...base, deletionHook }),
-    secrets: createSecretService({ ...base, sealer }),
+    secrets: createSecretService({ ...base, sealer, configs: deps.leasedConfigs }),
     trash: createTrashService({ ...base, deletionHook }),
     machines: createMachineService({ ...base, keys, disableHook }),
     grants: createGrantService(base),

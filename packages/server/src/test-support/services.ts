@@ -4,6 +4,8 @@ import { createAuditLog } from "../services/audit/index.js";
 import { createServices, type Services } from "../services/index.js";
 import type { OperatorActor } from "../services/actor.js";
 import type { Store } from "../store/index.js";
+import { createLeasedConfigService } from "../services/leased-config/index.js";
+import { FakeProvider } from "../services/leases/fake-provider.js";
 
 export interface ServiceWorld {
   services: Services;
@@ -23,12 +25,14 @@ export async function servicesOn(store: Store): Promise<ServiceWorld> {
 export function uninitializedServicesOn(store: Store): Omit<ServiceWorld, "owner"> {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
   const keyring = createTestKeyring();
+  const provider = new FakeProvider();
   const services = createServices({
     db: store.db,
     sealer: keyring,
     clock,
     audit: createAuditLog({ db: store.db, clock }),
     skewSeconds: 60,
+    leasedConfigs: createLeasedConfigService({ db: store.db, sealer: keyring, clock, provider }),
   });
   return { services, keyring, clock };
 }

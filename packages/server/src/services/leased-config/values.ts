@@ -154,14 +154,17 @@ export function movesTarget(row: LeasedConfigRow, next: Partial<LeasedConfigValu
 }
 
 /**
- * Turning renew-on-read off also drops the stored window: the window means nothing without
- * it, and the protocol's patch cannot clear a field, so `--no-renew-on-read` would otherwise
- * always be refused.
+ * Omitted fields keep their stored value and `null` clears an optional one. Turning
+ * renew-on-read off also drops the stored window, which means nothing without it.
  */
 function mergedPolicy(row: LeasedConfigRow, patch: LeasedConfigPatch): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...toPolicy(row), ...patch.policy };
+  const merged: Record<string, unknown> = { ...toPolicy(row) };
+  for (const [key, value] of Object.entries(patch.policy ?? {})) {
+    if (value === null) delete merged[key];
+    else if (value !== undefined) merged[key] = value;
+  }
   if (patch.policy?.renewOnRead === false && patch.policy.renewWindowSeconds === undefined) {
-    delete merged.renewWindowSeconds;
+    delete merged["renewWindowSeconds"];
   }
   return merged;
 }

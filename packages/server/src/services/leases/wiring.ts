@@ -21,7 +21,10 @@ export function leaseHooks(
 } {
   return {
     leasedReader: { read: (secret, machine, ctx) => engine.read(secret, machine, ctx) },
-    deletion: { beforeTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted") },
+    deletion: {
+      beforeTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
+      hasUnrevoked: (secretId) => engine.hasUnrevoked(secretId),
+    },
     disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },
     leaseAdmin: {
       revoke: (actor, leaseId) => engine.revokeLease(leaseId, actor),

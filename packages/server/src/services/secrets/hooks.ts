@@ -6,8 +6,14 @@
 export interface SecretDeletionHook {
   /** Revokes every live login of these secrets; returns how many were revoked. */
   beforeTrash(secretIds: string[]): Promise<number>;
+  /**
+   * Whether logins of this secret are not revoked yet (a target database was down). Purging
+   * would drop the configuration the retries need, so it waits until this is false.
+   */
+  hasUnrevoked(secretId: string): Promise<boolean>;
 }
 
 export const noopDeletionHook: SecretDeletionHook = {
   beforeTrash: async () => 0,
+  hasUnrevoked: async () => false,
 };

@@ -2,7 +2,7 @@ import type { Secret } from "@sikkerkey/protocol";
 import { eq } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
-import { toLeasedView } from "./leased-config.js";
+import { toView } from "../leased-config/values.js";
 import { countLiveLeases, findLeasedConfig, findSecret } from "./secret-queries.js";
 import { type SecretRow, toSecret } from "./secret-view.js";
 
@@ -21,7 +21,7 @@ export async function secretDetails(
   const config = await findLeasedConfig(db, row.id);
   return toSecret(row, {
     ...projectName,
-    ...(config ? { leased: toLeasedView(config) } : {}),
+    ...(config ? { leased: toView(config) } : {}),
     liveLeases: await countLiveLeases(db, row.id),
   });
 }

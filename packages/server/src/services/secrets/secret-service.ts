@@ -11,9 +11,9 @@ import { type Page, type PageRequest, toPage } from "../paging.js";
 import { resolveProject } from "../projects/resolve.js";
 import { memberVaultIds, requireRoleIn, requireVault } from "../vaults/access.js";
 import { openFields, sealFields } from "./fields.js";
-import { changesGrants, leasedConfigValues, patchLeasedConfig } from "./leased-config.js";
+import type { LeasedConfigService } from "../leased-config/index.js";
 import { alreadyExists, secretDetails } from "./secret-details.js";
-import { findLeasedConfig, findSecret, secretNotFound } from "./secret-queries.js";
+import { findSecret, secretNotFound } from "./secret-queries.js";
 import { type SecretRow, toSecret } from "./secret-view.js";
 
 export interface SecretFilter extends PageRequest {
@@ -35,10 +35,12 @@ export interface SecretServiceDeps {
   sealer: Sealer;
   audit: AuditLog;
   clock: Clock;
+  /** Leased configuration lives with the lease engine, which owns its rules. */
+  configs: Pick<LeasedConfigService, "create" | "update" | "invalidate">;
 }
 
 export function createSecretService(deps: SecretServiceDeps): SecretService {
-  const { db, sealer, audit, clock } = deps;
+  const { db, sealer, audit, clock, configs } = deps;
   const s = schema.secrets;
 
   /** A live secret the caller may see (member) or manage (admin); otherwise not found. */
@@ -55,12 +57,6 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
       const project = await resolveProject(db, vault.id, input.project);
       const leased =
         input.kind === "leased" ? leasedConfigSchema.parse(input.leased as LeasedConfigInput) : undefined;
-      if (leased && leased.shape.grants !== "" && role !== "owner") {
-        throw new SikkerKeyError(
-          "OWNER_ONLY",
-          "only a vault owner may set the grants template of a leased secret",
-        );
-      }
       const now = clock.now();
       const row = await db.transaction(async (tx) => {
         const fields = input.kind === "structured" ? input.fields : undefined;
@@ -80,8 +76,8 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
           .onConflictDoNothing()
           .returning();
         if (!created) throw await alreadyExists(tx, input.id);
-        if (leased)
-          await tx.insert(schema.leasedConfigs).values(leasedConfigValues(input.id, leased, sealer, now));
+        // The configuration checks that only a vault owner sets a grants template.
+        if (leased) await configs.create(tx, input.id, leased, { role });
         await audit.record(
           {
             action: "secret.create",
@@ -172,15 +168,7 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
         if (patch.leased) {
           if (current.kind !== "leased")
             throw new SikkerKeyError("VALIDATION_FAILED", "a structured secret has no leased configuration");
-          const config = await findLeasedConfig(tx, id);
-          if (!config) throw new SikkerKeyError("INTERNAL", "leased configuration missing");
-          if (changesGrants(patch.leased, config) && role !== "owner") {
-            throw new SikkerKeyError("OWNER_ONLY", "only a vault owner may change the grants template");
-          }
-          await tx
-            .update(schema.leasedConfigs)
-            .set(patchLeasedConfig(config, patch.leased, sealer, now))
-            .where(eq(schema.leasedConfigs.secretId, id));
+          await configs.update(tx, id, patch.leased, { role });
           changes.version = current.version + 1;
         }
         const [updated] = await tx.update(s).set(changes).where(eq(s.id, id)).returning();
@@ -196,6 +184,7 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
         );
         return updated!;
       });
+      if (patch.leased) configs.invalidate(id);
       return secretDetails(db, row);
     },
   };

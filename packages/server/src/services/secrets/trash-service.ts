@@ -107,6 +107,12 @@ export function createTrashService(deps: {
     },
 
     async purge(actor, id) {
+      if (await deletionHook.hasUnrevoked(id)) {
+        throw new SikkerKeyError(
+          "CONFLICT",
+          `logins minted by "${id}" are still being revoked (its database was unreachable); purge it once they are gone`,
+        );
+      }
       await db.transaction(async (tx) => {
         const current = await trashed(actor, id, tx);
         await tx.delete(schema.leasedConfigs).where(eq(schema.leasedConfigs.secretId, id));

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import type { Services } from "../../../services/index.js";
 import type { AppEnv } from "../../env.js";
 import { readJson, readQuery } from "../../middleware/body.js";
-import { keepProvided } from "./provided.js";
 import { revealQuery, secretListQuery } from "./queries.js";
 
 export function secretRoutes(services: Services): Hono<AppEnv> {
@@ -21,7 +20,7 @@ export function secretRoutes(services: Services): Hono<AppEnv> {
   });
   app.patch("/:id", async (c) => {
     const { data, raw } = await readJson(c, secretUpdateSchema);
-    return c.json(await secrets.update(c.get("operator"), c.req.param("id"), keepProvided(data, raw)));
+    return c.json(await secrets.update(c.get("operator"), c.req.param("id"), data));
   });
   app.delete("/:id", async (c) => c.json(await trash.remove(c.get("operator"), c.req.param("id"))));
   return app;

@@ -96,7 +96,7 @@ describe("audit API", () => {
   });
 });
 
-describe("leases API before the lease engine", () => {
+describe("leases API", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await createHarness();
@@ -105,14 +105,10 @@ describe("leases API before the lease engine", () => {
     await h.close();
   });
 
-  it("lists (empty) and answers 503 NOT_READY for what needs the engine", async () => {
+  it("lists (empty), and refuses to revoke a lease that does not exist", async () => {
     expect(await expectJson(await h.admin("GET", "/v1/admin/leases"), 200)).toEqual({ items: [] });
-    expect((await expectJson(await h.admin("POST", "/v1/admin/leases/lease_x/revoke"), 503))["code"]).toBe(
-      "NOT_READY",
-    );
-    const conn = { host: "db", database: "app", adminUser: "a", adminPassword: "p" };
-    expect((await expectJson(await h.admin("POST", "/v1/admin/test-connection", conn), 503))["code"]).toBe(
-      "NOT_READY",
+    expect((await expectJson(await h.admin("POST", "/v1/admin/leases/lease_x/revoke"), 404))["code"]).toBe(
+      "NOT_FOUND",
     );
   });
 });
