@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,8 +34,8 @@ async function main(): Promise<void> {
     await pg.query("create table orders (id int primary key, item text)", [], { database: "app" });
     await pg.query("insert into orders values (1, 'keyboard'), (2, 'monitor')", [], { database: "app" });
     const admin = await pg.createCreateroleAdmin({ name: "sikkerkey_admin", database: "app" });
-    // PostgreSQL 15: a CREATEROLE role needs this to end its logins' sessions on revocation.
-    await pg.query(`grant pg_signal_backend to sikkerkey_admin`);
+    // The admin can only hand out what it may grant itself.
+    await pg.query("grant select on orders to sikkerkey_admin with grant option", [], { database: "app" });
     ok(
       `PostgreSQL on 127.0.0.1:${pg.port}, database "app", admin role "sikkerkey_admin" (CREATEROLE, not superuser)`,
     );
@@ -88,10 +89,10 @@ async function main(): Promise<void> {
       admin.user,
       "--admin-password-stdin",
       "--lifetime",
-      "2m",
+      "1m",
       "--renew-on-read",
       "--renew-window",
-      "110s",
+      "58s",
       "--hard-max",
       "1h",
       "--native-expiry",
@@ -125,7 +126,14 @@ async function main(): Promise<void> {
 
     say("The machine reads the secret: SikkerKey mints a login for it alone.");
     shell("SIKKERKEY_HOME=… sikkerkey get sk_db_prod");
-    const first = await cli(["get", "sk_db_prod"], machine);
+    const read = await runNode(CLI_BIN, ["get", "sk_db_prod"], { env: { ...env, ...machine.env } });
+    if (read.code !== 0) {
+      // The machine is told nothing of the target's error; the operator's audit log says why.
+      show(read.stderr);
+      show(await cli(["audit", "list", "--action", "lease.mint_failed"]));
+      throw new Error("the first read could not mint a login");
+    }
+    const first = read.stdout;
     show(masked(first));
     const creds = JSON.parse(first) as {
       host: string;
@@ -144,13 +152,22 @@ async function main(): Promise<void> {
     const [valid] = await pg.query("select rolvaliduntil from pg_roles where rolname = $1", [creds.username]);
     ok(`VALID UNTIL in PostgreSQL: ${new Date(valid!["rolvaliduntil"] as string).toISOString()}`);
 
-    say("Read again inside the renew window: the same login comes back, its lease extended.");
-    await new Promise((r) => setTimeout(r, 1500));
+    say(
+      "Read again inside the renew window (the last 58 s of a 1 m lease): the same login, its lease extended.",
+    );
+    await new Promise((r) => setTimeout(r, 2500));
     const second = JSON.parse(await cli(["get", "sk_db_prod"], machine));
     const [moved] = await pg.query("select rolvaliduntil from pg_roles where rolname = $1", [creds.username]);
     ok(
       `same login: ${second.username === creds.username}; VALID UNTIL moved to ${new Date(moved!["rolvaliduntil"] as string).toISOString()}`,
     );
+
+    say("Run a program with libpq's PG* variables set from the secret.");
+    shell("SIKKERKEY_HOME=… sikkerkey run sk_db_prod -- psql -tAc 'select current_user'");
+    const psql = existsSync("/usr/bin/psql")
+      ? ["psql", "-tAc", "select current_user"]
+      : [process.execPath, "-e", "console.log(process.env.PGUSER)"];
+    show(await cli(["run", "sk_db_prod", "--", ...psql], machine));
 
     say("List the leases, then revoke this one now.");
     shell("sikkerkey lease list --secret sk_db_prod");
