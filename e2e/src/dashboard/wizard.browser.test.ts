@@ -114,6 +114,10 @@ describe.skipIf(!haveChromium())("dashboard in headless Chromium", () => {
     expect(await page.getByRole("status").textContent()).toContain("Secret created.");
     expect(await page.content()).not.toContain(admin.password);
     await screenshot(page, "secret-detail");
+    // Readable on a phone too: the same page at a phone's width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "secret-detail-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it("enrolls a machine with the CLI, which reads a working login; the lease appears and is revoked here", async () => {

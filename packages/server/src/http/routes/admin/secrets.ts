@@ -19,7 +19,7 @@ export function secretRoutes(services: Services): Hono<AppEnv> {
     return c.json(await secrets.get(c.get("operator"), c.req.param("id"), { reveal }));
   });
   app.patch("/:id", async (c) => {
-    const { data, raw } = await readJson(c, secretUpdateSchema);
+    const { data } = await readJson(c, secretUpdateSchema);
     return c.json(await secrets.update(c.get("operator"), c.req.param("id"), data));
   });
   app.delete("/:id", async (c) => c.json(await trash.remove(c.get("operator"), c.req.param("id"))));
