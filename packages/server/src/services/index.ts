@@ -10,6 +10,7 @@ import {
   type EnrollmentTokenService,
 } from "./enrollment/enrollment-token-service.js";
 import type { LeasedConfigService } from "./leased-config/index.js";
+import { guardLeaseAdmin } from "./leases/guarded-admin.js";
 import type { LeaseAdmin } from "./leases/hooks.js";
 import { createLeaseQueryService, type LeaseQueryService } from "./leases/lease-query.js";
 import { createMachineAuthenticator, type MachineAuthenticator } from "./machine-api/machine-auth.js";
@@ -111,7 +112,7 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     whoami: createWhoamiService(base),
     leases: createLeaseQueryService({ db }),
-    leaseAdmin: deps.hooks?.leaseAdmin,
+    leaseAdmin: deps.hooks?.leaseAdmin ? guardLeaseAdmin(db, deps.hooks.leaseAdmin) : undefined,
     nonces,
     keys,
   };
