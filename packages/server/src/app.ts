@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
+import { createDashboard } from "./dashboard/index.js";
 import { loadKeyring, type Sealer } from "./crypto/index.js";
 import type { AppEnv } from "./http/env.js";
 import { createHttpApp } from "./http/create-app.js";
@@ -105,6 +106,14 @@ export async function createServer(
     logger,
     trustProxy: config.trustProxy,
     version: SERVER_VERSION,
+    dashboard: createDashboard({
+      services,
+      db: store.db,
+      sealer: keyring,
+      clock,
+      trustProxy: config.trustProxy,
+      logger,
+    }),
   });
 
   let http: ReturnType<typeof serve> | undefined;

@@ -83,6 +83,8 @@ function editSignatureInput(rng: Rng, value: string): [string, string] {
 function mutate(rng: Rng, original: Parts): [Parts, string] {
   const p: Parts = { ...original, headers: original.headers.map(([k, v]) => [k, v] as [string, string]) };
   const signed = p.headers.filter(([k]) => SIGNED.includes(k));
+  // A chain of mutations can drop every signature header; what is left is tried as it is.
+  if (signed.length === 0) return [p, "no signature header left"];
   const target = pickOne(rng, [
     "header",
     "header",

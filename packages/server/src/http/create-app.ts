@@ -20,6 +20,9 @@ export interface HttpDeps {
   logger: Logger;
   trustProxy: boolean;
   version: string;
+  /** The operator dashboard, mounted at `/` after the API (it leaves API paths alone). */
+  // biome-ignore lint/suspicious/noExplicitAny: the dashboard has its own Env; mounting only needs its fetch.
+  dashboard?: Hono<any>;
 }
 
 /** The whole HTTP surface. Routes are thin: parse, call a service, render. */
@@ -34,6 +37,7 @@ export function createHttpApp(deps: HttpDeps): Hono<AppEnv> {
   app.route("/", serviceRoutes(deps));
   app.route("/v1", machineRoutes(deps.services));
   app.route(ADMIN_PREFIX, adminRoutes(deps.services));
+  if (deps.dashboard) app.route("/", deps.dashboard);
   app.notFound(notFoundHandler);
   app.onError(errorHandler(deps.logger));
   return app;

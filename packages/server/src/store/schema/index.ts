@@ -10,5 +10,6 @@ export * from "./nonces.js";
 export * from "./operators.js";
 export * from "./projects.js";
 export * from "./secrets.js";
+export * from "./sessions.js";
 export * from "./vault-members.js";
 export * from "./vaults.js";

@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from "hono";
+import type { DashboardContext } from "../deps.js";
+import type { DashEnv, FormFields } from "../env.js";
+import { overTls, sessionCookie } from "../http/cookies.js";
+
+/** Parses a posted form once; files are never expected, so they are dropped. */
+export const readForm: MiddlewareHandler<DashEnv> = async (c, next) => {
+  const form: FormFields = {};
+  if (c.req.method === "POST") {
+    const body = await c.req.parseBody({ all: true });
+    for (const [key, value] of Object.entries(body)) {
+      const strings = (Array.isArray(value) ? value : [value]).filter(
+        (v): v is string => typeof v === "string",
+      );
+      if (strings.length > 0) form[key] = strings.length === 1 ? strings[0]! : strings;
+    }
+  }
+  c.set("form", form);
+  await next();
+};
+
+/** Only same-site relative paths: `next=` must not turn sign-in into an open redirect. */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : "/";
+}
+
+/** Pages past sign-in: a live session, or off to /login (and back here afterwards). */
+export function requireSession(ctx: DashboardContext): MiddlewareHandler<DashEnv> {
+  return async (c, next) => {
+    const token = sessionCookie.get(c, overTls(c, ctx.trustProxy));
+    const session = token ? await ctx.sessions.find(token) : undefined;
+    if (!session) {
+      const url = new URL(c.req.url);
+      const back = c.req.method === "GET" ? `?next=${encodeURIComponent(url.pathname + url.search)}` : "";
+      return c.redirect(`/login${back}`, 303);
+    }
+    c.set("session", session);
+    c.set("actor", { operatorId: session.operatorId, tokenId: null, sourceIp: c.get("sourceIp") ?? null });
+    await next();
+  };
+}
