@@ -4,6 +4,8 @@ import { isoTimeSchema } from "./common.js";
 export const AUDIT_ACTIONS = [
   "operator.init",
   "auth.failed",
+  "auth.signin",
+  "operator.password_set",
   "token.create",
   "token.revoke",
   "vault.create",

@@ -133,6 +133,12 @@ describe("first sign-in with an API token", () => {
     await next.page("/login");
     const signIn = await next.post("/login", { _csrf: next.csrf(), email: OWNER_EMAIL, password });
     expect(signIn.res.status).toBe(303);
+    // Both the password change and the sign-in are in the audit trail, never the password.
+    const set = await w.services.audit.query({ action: "operator.password_set", limit: 1 });
+    const signedIn = await w.services.audit.query({ action: "auth.signin", limit: 1 });
+    expect(set.items[0]?.actor.id).toBe(w.owner.operatorId);
+    expect(signedIn.items[0]?.actor.id).toBe(w.owner.operatorId);
+    expect(JSON.stringify([set, signedIn])).not.toContain(password);
   });
 
   it("refuses a bad token (audited) and a short or mismatched password", async () => {

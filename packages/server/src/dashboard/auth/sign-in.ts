@@ -52,6 +52,12 @@ export async function signIn(
     : await verifyAgainstNothing(password, ctx.passwordCost);
   if (valid && operator) {
     await ctx.throttle.recordSuccess(keys);
+    await ctx.services.audit.record({
+      action: "auth.signin",
+      actor: { type: "operator", id: operator.id },
+      sourceIp,
+      detail: { via: "dashboard" },
+    });
     return { ok: true, operatorId: operator.id };
   }
   await ctx.throttle.recordFailure(keys);

@@ -73,6 +73,12 @@ export function authRoutes(ctx: DashboardContext): Hono<DashEnv> {
       return render(c, <TokenSignInPage csrf={csrf(c)} errors={refused} />, 401);
     }
     await setOperatorPassword(ctx.db, operatorId, password, ctx.passwordCost);
+    await ctx.services.audit.record({
+      action: "operator.password_set",
+      actor: { type: "operator", id: operatorId },
+      sourceIp: ip,
+      detail: { via: "dashboard token sign-in" },
+    });
     return startSession(c, operatorId, "/");
   });
 
