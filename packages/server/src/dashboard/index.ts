@@ -23,7 +23,7 @@ export type { DashboardDeps } from "./deps.js";
 export { type CreateLeasedInput, type DashboardLeasedOps, leasedOpsFromServices } from "./leased-ops.js";
 
 /** Paths the rest of the server owns: the dashboard's middleware never touches them. */
-const NOT_OURS = /^\/(?:v1(?:\/|$)|healthz$|readyz$|metrics$)/;
+const NOT_OURS = /^\/(?:v\d+(?:\/|$)|healthz$|readyz$|metrics$)/;
 /** Reachable without a session. */
 const PUBLIC = /^\/(?:login(?:\/token)?|assets\/[^/]+)$/;
 

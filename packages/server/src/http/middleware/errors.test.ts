@@ -71,6 +71,7 @@ describe("problem+json at the edge", () => {
   });
 
   it("a 5xx says nothing of the failure, and the log line is redacted", async () => {
+    await createWorld(h); // testing a connection needs the admin role in a vault
     const res = await h.admin("POST", "/v1/admin/test-connection", {
       host: "db",
       database: "app",

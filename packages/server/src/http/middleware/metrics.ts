@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import { matchedRoutes } from "hono/route";
 import type { ServerMetrics } from "../../metrics/index.js";
 import type { AppEnv } from "../env.js";
 
@@ -18,7 +18,15 @@ export function countRequests(metrics: ServerMetrics): MiddlewareHandler<AppEnv>
   };
 }
 
+/**
+ * The most specific pattern that matched: wildcard routes (middleware, and the dashboard's
+ * catch-all mounted at `/`) match every path, so the last one that is not a wildcard names it.
+ */
 function routeOr(c: Parameters<MiddlewareHandler<AppEnv>>[0], fallback: string): string {
-  const path = routePath(c, -1);
-  return path && path !== "*" && path !== "/*" ? path : fallback;
+  const paths = matchedRoutes(c).map((r) => r.path);
+  for (let i = paths.length - 1; i >= 0; i--) {
+    const path = paths[i]!;
+    if (path !== "*" && path !== "/*") return path;
+  }
+  return fallback;
 }
