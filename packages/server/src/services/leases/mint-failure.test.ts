@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SikkerKeyError } from "../../errors.js";
-import { openStore, type Store, schema } from "../../store/index.js";
+import { openStore, type Store } from "../../store/index.js";
 import { FakeProvider } from "./fake-provider.js";
-import { type Harness, harness, seedLeased } from "./testing.js";
+import { auditOf, type Harness, harness, leasesOf, seedLeased } from "./testing.js";
 
 let store: Store;
 let provider: FakeProvider;
@@ -17,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
 });
-
-const leasesOf = (secretId: string) =>
-  h.db.select().from(schema.leases).where(eq(schema.leases.secretId, secretId));
-const auditOf = (secretId: string) =>
-  h.db
-    .select()
-    .from(schema.auditEvents)
-    .where(eq(schema.auditEvents.secretId, secretId))
-    .orderBy(schema.auditEvents.seq);
 
 async function failure(p: Promise<unknown>): Promise<SikkerKeyError> {
   const error = await p.then(
@@ -43,10 +33,10 @@ describe("mint failures", () => {
     const error = await failure(h.engine.read(secret, machines[0]!, {}));
     expect(error.code).toBe("MINT_FAILED");
     expect(error.message).not.toContain("GRNT"); // the target's own words stay with operators
-    const [row] = await leasesOf(secret.id);
+    const [row] = await leasesOf(h.db, secret.id);
     expect(row).toMatchObject({ state: "failed", sealedPassword: null });
     expect(row?.lastError).toContain("grants template failed");
-    const [event] = (await auditOf(secret.id)).filter((e) => e.action === "lease.mint_failed");
+    const [event] = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.mint_failed");
     expect(event).toMatchObject({ outcome: "error", reason: "mint_failed", login: row?.login });
     expect(event?.detail).toMatchObject({ retryable: false });
     await h.engine.settle();
@@ -105,7 +95,7 @@ describe("mint failures", () => {
     expect(revoked).toBe(1);
     expect((await read).code).toBe("MINT_FAILED");
     await h.engine.settle();
-    const [row] = await leasesOf(secret.id);
+    const [row] = await leasesOf(h.db, secret.id);
     expect(row).toMatchObject({ state: "revoked", revokeReason: "secret_deleted" });
     expect(provider.roles.has(row!.login)).toBe(false);
   });

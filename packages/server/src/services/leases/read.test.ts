@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSikkerKeyError } from "../../errors.js";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { FakeProvider } from "./fake-provider.js";
-import { type Harness, harness, seedLeased } from "./testing.js";
+import { auditOf, type Harness, harness, leasesOf, seedLeased } from "./testing.js";
 
 // The read path's state machine, against an honest fake target and the embedded store.
 let store: Store;
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
 });
-
-const leasesOf = (secretId: string) =>
-  h.db.select().from(schema.leases).where(eq(schema.leases.secretId, secretId));
-const auditOf = (secretId: string) =>
-  h.db
-    .select()
-    .from(schema.auditEvents)
-    .where(eq(schema.auditEvents.secretId, secretId))
-    .orderBy(schema.auditEvents.seq);
 
 describe("read", () => {
   it("mints on the first read and returns the same login within the lease", async () => {
@@ -44,10 +35,10 @@ describe("read", () => {
     expect(again.fields).toEqual(first.fields);
     expect(again.lease?.id).toBe(first.lease?.id);
 
-    const rows = await leasesOf(secret.id);
+    const rows = await leasesOf(h.db, secret.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ state: "active", slot: "current", vaultId: secret.vaultId });
-    const events = await auditOf(secret.id);
+    const events = await auditOf(h.db, secret.id);
     expect(events.map((e) => e.action)).toEqual(["lease.mint", "secret.read", "secret.read"]);
     expect(events.every((e) => e.login === username && e.leaseId === first.lease?.id)).toBe(true);
     expect(events[1]?.sourceIp).toBe("10.0.0.1");
@@ -86,14 +77,14 @@ describe("read", () => {
     expect(after.fields.username).not.toBe(login);
     await h.engine.settle();
     expect(provider.roles.has(login)).toBe(false);
-    const old = (await leasesOf(secret.id)).find((r) => r.login === login);
+    const old = (await leasesOf(h.db, secret.id)).find((r) => r.login === login);
     expect(old).toMatchObject({
       state: "revoked",
       revokeReason: "hard_max",
       renewals: 1,
       sealedPassword: null,
     });
-    const renewals = (await auditOf(secret.id)).filter((e) => e.action === "lease.renew");
+    const renewals = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.renew");
     expect(renewals).toHaveLength(1);
     expect(renewals[0]?.login).toBe(login);
   });
@@ -131,7 +122,7 @@ describe("read", () => {
       ["secret.read", machines[0]!.id, null],
       ["lease.revoke", machines[0]!.id, "expired"],
     ]);
-    const rows = await leasesOf(secret.id);
+    const rows = await leasesOf(h.db, secret.id);
     expect(rows.map((r) => [r.login, r.state, r.revokeReason]).sort()).toEqual(
       [
         [first.fields.username, "revoked", "expired"],
@@ -146,7 +137,7 @@ describe("read", () => {
     for (let i = 0; i < 3; i++) reads.push(await h.engine.read(secret, machines[0]!, {}));
     expect(new Set(reads.map((r) => r.fields.password)).size).toBe(3);
     expect(new Set(reads.map((r) => r.lease?.id)).size).toBe(3);
-    const rows = await leasesOf(secret.id);
+    const rows = await leasesOf(h.db, secret.id);
     expect(rows.every((r) => r.state === "active" && r.slot === r.id)).toBe(true);
   });
 
@@ -158,7 +149,7 @@ describe("read", () => {
     expect(isSikkerKeyError(refused) && refused.code).toBe("LEASE_LIMIT_REACHED");
     // The machines that hold a login keep reading it.
     await expect(h.engine.read(secret, machines[0]!, {})).resolves.toBeDefined();
-    const denied = (await auditOf(secret.id)).filter((e) => e.action === "lease.mint_failed");
+    const denied = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.mint_failed");
     expect(denied).toMatchObject([{ outcome: "denied", reason: "max_logins", machineId: machines[2]!.id }]);
   });
 
@@ -170,9 +161,9 @@ describe("read", () => {
     );
     provider.createDelayMs = 0;
     expect(new Set(reads.map((r) => r.fields.username)).size).toBe(1);
-    expect(await leasesOf(secret.id)).toHaveLength(1);
+    expect(await leasesOf(h.db, secret.id)).toHaveLength(1);
     // …and every one of the 50 reads is audited.
-    expect((await auditOf(secret.id)).filter((e) => e.action === "secret.read")).toHaveLength(50);
+    expect((await auditOf(h.db, secret.id)).filter((e) => e.action === "secret.read")).toHaveLength(50);
   });
 
   it("gives one login per machine across two engines sharing the store (the replica race)", async () => {
@@ -184,7 +175,7 @@ describe("read", () => {
     );
     provider.createDelayMs = 0;
     expect(new Set(reads.map((r) => r.fields.username)).size).toBe(1);
-    expect(await leasesOf(secret.id)).toHaveLength(1);
+    expect(await leasesOf(h.db, secret.id)).toHaveLength(1);
   });
 
   it("mints for 100 machines at once with no errors", async () => {

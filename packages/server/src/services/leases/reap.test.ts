@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { FakeProvider } from "./fake-provider.js";
-import { type Harness, harness, seedLeased } from "./testing.js";
+import { type Harness, harness, leasesOf, seedLeased } from "./testing.js";
 
 let store: Store;
 let provider: FakeProvider;
@@ -17,9 +17,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-const leasesOf = (secretId: string) =>
-  h.db.select().from(schema.leases).where(eq(schema.leases.secretId, secretId));
-
 describe("reaper", () => {
   it("revokes expired leases with no reads, with the right reason", async () => {
     const plain = await seedLeased(h, { policy: { lifetimeSeconds: 60 }, machines: 2 });
@@ -29,8 +26,11 @@ describe("reaper", () => {
     expect((await h.engine.reapOnce()).claimed).toBe(0);
     h.clock.advance(60);
     expect(await h.engine.reapOnce()).toMatchObject({ claimed: 3, revoked: 3, failed: 0 });
-    expect((await leasesOf(plain.secret.id)).map((r) => r.revokeReason)).toEqual(["expired", "expired"]);
-    expect((await leasesOf(capped.secret.id))[0]).toMatchObject({
+    expect((await leasesOf(h.db, plain.secret.id)).map((r) => r.revokeReason)).toEqual([
+      "expired",
+      "expired",
+    ]);
+    expect((await leasesOf(h.db, capped.secret.id))[0]).toMatchObject({
       state: "revoked",
       revokeReason: "hard_max",
     });

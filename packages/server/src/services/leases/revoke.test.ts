@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { backoffMs } from "./backoff.js";
 import { FakeProvider } from "./fake-provider.js";
-import { type Harness, harness, seedLeased } from "./testing.js";
+import { type Harness, harness, leasesOf, seedLeased } from "./testing.js";
 
 let store: Store;
 let provider: FakeProvider;
@@ -18,8 +18,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-const leasesOf = (secretId: string) =>
-  h.db.select().from(schema.leases).where(eq(schema.leases.secretId, secretId));
 const eventsOf = async (secretId: string, action: string) =>
   (await h.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.secretId, secretId))).filter(
     (e) => e.action === action,
@@ -55,7 +53,7 @@ describe("revocation", () => {
     expect(await h.engine.revokeForMachine(m.id)).toBe(1);
     expect(provider.roles.has(a.fields.username as string)).toBe(false);
     expect(provider.roles.has(b.fields.username as string)).toBe(true);
-    expect((await leasesOf(on.secret.id))[0]).toMatchObject({
+    expect((await leasesOf(h.db, on.secret.id))[0]).toMatchObject({
       state: "revoked",
       revokeReason: "machine_disabled",
     });
@@ -79,7 +77,7 @@ describe("revocation", () => {
     provider.down = true;
     try {
       await h.engine.revoke(read.lease!.id, "operator");
-      let [row] = await leasesOf(secret.id);
+      let [row] = await leasesOf(h.db, secret.id);
       expect(row).toMatchObject({ state: "revoking", attempts: 1, revokeReason: "operator" });
       expect(row?.lastError).toContain("connection refused");
       expect(row!.nextAttemptAt!.getTime()).toBeGreaterThan(h.clock.now().getTime());
@@ -87,13 +85,13 @@ describe("revocation", () => {
 
       // Not due yet: the row stays as it is.
       await h.engine.reapOnce();
-      expect((await leasesOf(secret.id))[0]?.attempts).toBe(1);
+      expect((await leasesOf(h.db, secret.id))[0]?.attempts).toBe(1);
       // Each due retry fails again while the target is down; the audit hears of the 1st, 3rd, 6th.
       for (let i = 0; i < 5; i++) {
         h.clock.advance(600);
         await h.engine.reapOnce();
       }
-      [row] = await leasesOf(secret.id);
+      [row] = await leasesOf(h.db, secret.id);
       expect(row).toMatchObject({ state: "revoking", attempts: 6 });
       const failures = await eventsOf(secret.id, "lease.revoke_failed");
       expect(failures.map((e) => (e.detail as { attempts: number }).attempts)).toEqual([1, 3, 6]);
@@ -102,7 +100,7 @@ describe("revocation", () => {
     }
     h.clock.advance(600);
     await h.engine.reapOnce();
-    const [row] = await leasesOf(secret.id);
+    const [row] = await leasesOf(h.db, secret.id);
     expect(row).toMatchObject({ state: "revoked", lastError: null, attempts: 6 });
     expect(provider.roles.has(login)).toBe(false);
     expect(await eventsOf(secret.id, "lease.revoke")).toHaveLength(1);

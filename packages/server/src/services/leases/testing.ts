@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
 import {
   type Connection,
   type LeasedConfigInput,
@@ -113,3 +114,15 @@ export async function addMachine(db: Db, vaultId: string, name: string): Promise
   });
   return { id, name };
 }
+
+/** The leases of a secret, as the store holds them. */
+export const leasesOf = (db: Db, secretId: string) =>
+  db.select().from(schema.leases).where(eq(schema.leases.secretId, secretId));
+
+/** The audit events of a secret, oldest first. */
+export const auditOf = (db: Db, secretId: string) =>
+  db
+    .select()
+    .from(schema.auditEvents)
+    .where(eq(schema.auditEvents.secretId, secretId))
+    .orderBy(schema.auditEvents.seq);
