@@ -15,6 +15,8 @@ export interface Deployment {
   url: string;
   token: string;
   dir: string;
+  /** The PostgreSQL store's URL (postgres deployments), for tests that reach into the store. */
+  databaseUrl: string | undefined;
   server: NodeServer;
   /** `sikkerkey …` as the operator (SIKKERKEY_SERVER/SIKKERKEY_TOKEN set). */
   cli(args: string[], options?: { env?: Record<string, string>; input?: string }): Promise<RunResult>;
@@ -52,6 +54,7 @@ export async function deploy(store: StoreKind): Promise<Deployment> {
     url,
     token,
     dir,
+    databaseUrl: env["DATABASE_URL"],
     get server() {
       return server;
     },

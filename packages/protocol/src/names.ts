@@ -12,8 +12,11 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 /** Machine names: letters, digits, `.`, `_`, `-`, 1–64 chars, starting with a letter or digit. */
 export const MACHINE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Structured secret field names: environment-variable friendly. */
-export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/**
+ * Structured secret field names: environment-variable friendly. Not `__proto__`: as a key of a
+ * JavaScript object it sets the prototype instead of adding a field, so it was dropped silently.
+ */
+export const FIELD_NAME_PATTERN = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 export function isSecretId(value: string): boolean {
   return SECRET_ID_PATTERN.test(value);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import { runInit } from "./commands/init.js";
+import { runRotateMasterKey } from "./commands/rotate-master-key.js";
 import { runStart } from "./commands/start.js";
 import { ConfigError, parseConfig } from "./config.js";
 import { isSikkerKeyError } from "./errors.js";
@@ -50,6 +51,18 @@ common(program.command("start"))
   .option("--trust-proxy", "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
   .action(async (flags: CommonFlags) => {
     await runStart(config(flags));
+  });
+
+common(program.command("rotate-master-key"))
+  .description(
+    "seal everything under a new master key; --retire then drops the old ones (docs/operations.md)",
+  )
+  .option("--reseal-only", "re-seal under the active key without adding one (keys from the environment)")
+  .option("--retire", "after checking every value opens under the active key, remove the older keys")
+  .option("--json", "print the report as JSON")
+  .action(async (flags: CommonFlags & { resealOnly?: boolean; retire?: boolean; json?: boolean }) => {
+    const step = flags.retire ? "retire" : flags.resealOnly ? "reseal" : "rotate";
+    await runRotateMasterKey(config(flags), { step, json: flags.json === true });
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

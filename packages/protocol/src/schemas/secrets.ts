@@ -4,13 +4,28 @@ import { isoTimeSchema, refSchema, secretIdSchema } from "./common.js";
 import { leasedConfigPatchSchema, leasedConfigSchema, leasedConfigViewSchema } from "./leased.js";
 import { secretKindSchema } from "./machine-api.js";
 
-export const fieldsSchema = z
-  .record(
-    z.string().regex(FIELD_NAME_PATTERN, "field names are letters, digits and '_'"),
-    z.string().max(65536),
-  )
-  .refine((f) => Object.keys(f).length > 0, "a structured secret needs at least one field")
-  .refine((f) => Object.keys(f).length <= 256, "at most 256 fields");
+const FIELD_NAME_MESSAGE = "field names are letters, digits and '_', and not __proto__";
+
+/**
+ * zod's record parse skips a `__proto__` key without an issue (it guards the prototype), so a
+ * field of that name would vanish from a secret that is still accepted: refuse it before.
+ * Typed as the record's input so `z.input` of a secret still says what to send; at run time
+ * any value arrives, hence the checks.
+ */
+const refuseProtoKey = (value: Record<string, string>, ctx: z.RefinementCtx) => {
+  if (value && typeof value === "object" && Object.hasOwn(value, "__proto__")) {
+    ctx.addIssue({ code: "custom", path: ["__proto__"], message: FIELD_NAME_MESSAGE });
+  }
+  return value;
+};
+
+export const fieldsSchema = z.preprocess(
+  refuseProtoKey,
+  z
+    .record(z.string().regex(FIELD_NAME_PATTERN, FIELD_NAME_MESSAGE), z.string().max(65536))
+    .refine((f) => Object.keys(f).length > 0, "a structured secret needs at least one field")
+    .refine((f) => Object.keys(f).length <= 256, "at most 256 fields"),
+);
 
 export const secretCreateSchema = z.discriminatedUnion("kind", [
   z.object({

@@ -8,6 +8,7 @@ import type { AppEnv } from "./env.js";
 import { accessLog } from "./middleware/access-log.js";
 import { errorHandler, notFoundHandler } from "./middleware/errors.js";
 import { countRequests } from "./middleware/metrics.js";
+import { refuseUnstorablePath } from "./middleware/path-text.js";
 import { requestContext } from "./middleware/request-context.js";
 import { adminRoutes } from "./routes/admin/index.js";
 import { machineRoutes } from "./routes/machine.js";
@@ -33,6 +34,7 @@ export function createHttpApp(deps: HttpDeps): Hono<AppEnv> {
     requestContext({ trustProxy: deps.trustProxy }),
     accessLog(deps.logger),
     countRequests(deps.metrics),
+    refuseUnstorablePath(),
   );
   app.route("/", serviceRoutes(deps));
   app.route("/v1", machineRoutes(deps.services));

@@ -4,6 +4,11 @@ import type { Sealer } from "../crypto/index.js";
 import type { Db } from "../store/index.js";
 import { type AuditAccess, createAuditAccess } from "./audit-access/audit-access.js";
 import type { AuditLog } from "./audit/index.js";
+import {
+  type ApiAuthThrottle,
+  type ApiThrottlePolicy,
+  createApiAuthThrottle,
+} from "./auth-throttle/index.js";
 import { createEnrollService, type EnrollService } from "./enrollment/enroll-service.js";
 import {
   createEnrollmentTokenService,
@@ -46,6 +51,8 @@ export interface ServiceDeps {
   skewSeconds: number;
   leasedConfigs: LeasedConfigService;
   hooks?: ServiceHooks;
+  /** Lockout after failed API authentication (defaults: DEFAULT_API_THROTTLE). */
+  authThrottle?: ApiThrottlePolicy;
   observe?: {
     signatureRefused?: (reason: VerifyFailure) => void;
     read?: (kind: string, outcome: "success" | "denied" | "error") => void;
@@ -67,6 +74,7 @@ export interface Services {
   enrollmentTokens: EnrollmentTokenService;
   enroll: EnrollService;
   machineAuth: MachineAuthenticator;
+  authThrottle: ApiAuthThrottle;
   reads: ReadService;
   whoami: WhoamiService;
   leases: LeaseQueryService;
@@ -103,6 +111,10 @@ export function createServices(deps: ServiceDeps): Services {
       nonces,
       skewSeconds,
       ...(deps.observe?.signatureRefused ? { onRefused: deps.observe.signatureRefused } : {}),
+    }),
+    authThrottle: createApiAuthThrottle({
+      ...base,
+      ...(deps.authThrottle ? { policy: deps.authThrottle } : {}),
     }),
     reads: createReadService({
       ...base,

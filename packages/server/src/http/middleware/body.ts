@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { SikkerKeyError } from "../../errors.js";
-import { validationProblems } from "./validation.js";
+import { unstorableText, validationProblems } from "./validation.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -23,17 +23,41 @@ export async function bodyBytes(c: Context): Promise<Uint8Array | undefined> {
   return bytes.byteLength > 0 ? bytes : undefined;
 }
 
-/** Parses JSON text, mapping syntax errors to MALFORMED_JSON and an empty body to `{}`-less refusal. */
+/**
+ * Parses JSON text, mapping syntax errors to MALFORMED_JSON and an empty body to `{}`-less
+ * refusal; text the store cannot hold (see `unstorableText`) is VALIDATION_FAILED.
+ */
 export function parseJsonText(c: Context, text: string): unknown {
   const type = c.req.header("content-type");
   if (type && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new SikkerKeyError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
   }
   if (text.trim() === "") throw new SikkerKeyError("MALFORMED_JSON", "the request needs a JSON body");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new SikkerKeyError("MALFORMED_JSON", "the request body is not valid JSON");
+  }
+  refuseUnstorable(value, "request body");
+  return value;
+}
+
+function refuseUnstorable(value: unknown, what: string): void {
+  const problems = unstorableText(value);
+  if (problems.length > 0)
+    throw new SikkerKeyError("VALIDATION_FAILED", `the ${what} is not valid`, problems);
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as UTF-8 text (RFC 8259 §8.1): invalid bytes are refused, not replaced with U+FFFD. */
+export async function bodyText(c: Context): Promise<string> {
+  const bytes = await c.req.arrayBuffer();
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new SikkerKeyError("MALFORMED_JSON", "the request body is not valid UTF-8");
   }
 }
 
@@ -48,11 +72,13 @@ export async function readJson<S extends z.ZodType>(
   c: Context,
   schema: S,
 ): Promise<{ data: z.output<S>; raw: unknown }> {
-  const raw = parseJsonText(c, await c.req.text());
+  const raw = parseJsonText(c, await bodyText(c));
   return { data: validate(schema, raw), raw };
 }
 
 /** Validates the query string (each key's last value) with a schema. */
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  return validate(schema, c.req.query(), "query string");
+  const query = c.req.query();
+  refuseUnstorable(query, "query string");
+  return validate(schema, query, "query string");
 }

@@ -1,6 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { ApiAuthThrottle } from "../../services/auth-throttle/index.js";
 import type { MachineAuthenticator, ReceivedRequest } from "../../services/machine-api/machine-auth.js";
+import type { MachineRow } from "../../services/machines/machine-view.js";
 import type { AppEnv } from "../env.js";
+import { countFailure, lockedAnswer } from "./auth-throttle.js";
 
 /**
  * The request as the signer saw it. `@authority` is the Host header this server received, so
@@ -13,13 +16,27 @@ export function receivedRequest(c: Context<AppEnv>, body?: Uint8Array): Received
   return { method: c.req.method, url: url.href, headers: c.req.raw.headers, body };
 }
 
-/** Signed machine routes without a body: verifies the signature and puts the machine on the context. */
-export function machineAuth(authenticator: MachineAuthenticator): MiddlewareHandler<AppEnv> {
+/**
+ * Signed machine routes without a body: verifies the signature and puts the machine on the
+ * context. An address that keeps failing is locked out (429) before its signatures are checked.
+ */
+export function machineAuth(
+  authenticator: MachineAuthenticator,
+  throttle?: ApiAuthThrottle,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const machine = await authenticator.authenticate(receivedRequest(c), {
-      sourceIp: c.get("sourceIp"),
-      path: c.req.path,
-    });
+    const locked = lockedAnswer(c, throttle, "machine");
+    if (locked) return locked;
+    let machine: MachineRow;
+    try {
+      machine = await authenticator.authenticate(receivedRequest(c), {
+        sourceIp: c.get("sourceIp"),
+        path: c.req.path,
+      });
+    } catch (error) {
+      await countFailure(c, throttle, "machine", error);
+      throw error;
+    }
     c.set("machine", machine);
     await next();
   };

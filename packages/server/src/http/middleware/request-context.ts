@@ -7,7 +7,9 @@ export const REQUEST_ID_HEADER = "x-request-id";
 /**
  * Every response carries a fresh `req_…` id (an inbound one is not trusted: it would let a
  * caller choose what appears in logs and the audit). Also fixes the client address once:
- * the socket's, or the first X-Forwarded-For hop when the server sits behind a trusted proxy.
+ * the socket's, or, behind a trusted proxy, the last X-Forwarded-For hop: the one that proxy
+ * appended. Earlier hops are whatever the client sent, and trusting them would let it choose
+ * the address that lockouts count and the audit records.
  */
 export function requestContext(options: { trustProxy: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -27,8 +29,8 @@ function clientAddress(
   trustProxy: boolean,
 ): string | null {
   if (trustProxy && forwardedFor) {
-    const first = forwardedFor.split(",")[0]?.trim();
-    if (first && /^[0-9A-Fa-f:.]{2,45}$/.test(first)) return first;
+    const last = forwardedFor.split(",").at(-1)?.trim();
+    if (last && /^[0-9A-Fa-f:.]{2,45}$/.test(last)) return last;
   }
   return env?.incoming?.socket?.remoteAddress ?? null;
 }

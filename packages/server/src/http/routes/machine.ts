@@ -2,15 +2,16 @@ import { enrollRequestSchema } from "@sikkerkey/protocol";
 import { Hono } from "hono";
 import type { Services } from "../../services/index.js";
 import type { AppEnv } from "../env.js";
+import { throttleAuthFailures } from "../middleware/auth-throttle.js";
 import { bodyBytes, limitBody, parseJsonText, validate } from "../middleware/body.js";
 import { machineAuth, receivedRequest } from "../middleware/machine-auth.js";
 
 /** The signed machine API: enrollment, whoami, reads. */
 export function machineRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const signed = machineAuth(services.machineAuth);
+  const signed = machineAuth(services.machineAuth, services.authThrottle);
 
-  app.post("/enroll", limitBody, async (c) => {
+  app.post("/enroll", limitBody, throttleAuthFailures(services.authThrottle, "machine"), async (c) => {
     const body = await bodyBytes(c);
     const input = validate(
       enrollRequestSchema,

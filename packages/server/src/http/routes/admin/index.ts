@@ -15,7 +15,7 @@ import { vaultRoutes } from "./vaults.js";
 /** The operator API under /v1/admin: every route behind a bearer token. */
 export function adminRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", limitBody, adminAuth(services.tokens));
+  app.use("*", limitBody, adminAuth(services.tokens, services.authThrottle));
   app.route("/tokens", tokenRoutes(services));
   app.route("/vaults", vaultRoutes(services));
   app.route("/secrets", secretRoutes(services));

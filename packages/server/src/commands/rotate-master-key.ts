@@ -1,0 +1,54 @@
+import { join } from "node:path";
+import type { Config } from "../config.js";
+import { loadKeyring } from "../crypto/index.js";
+import { type RotationReport, type RotationStep, rotateMasterKey } from "../crypto/rotate.js";
+import { openStore } from "../store/index.js";
+
+/**
+ * `sikkerkey-server rotate-master-key [--reseal-only | --retire]`: see docs/operations.md.
+ * Works on the store the server uses (embedded: stop the server first; PostgreSQL: replicas may
+ * keep running, in the order the docs give).
+ */
+export async function runRotateMasterKey(
+  config: Config,
+  options: { step: RotationStep; json: boolean },
+): Promise<RotationReport> {
+  const fromEnv = config.masterKey !== undefined;
+  const keyFile = fromEnv ? undefined : (config.masterKeyFile ?? join(config.dataDir, "master.key"));
+  const store = await openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl.reveal() } : { dataDir: config.dataDir },
+  );
+  try {
+    const report = await rotateMasterKey(
+      {
+        db: store.db,
+        keyFile,
+        loadKeyring: () =>
+          loadKeyring({
+            env: {
+              SIKKERKEY_MASTER_KEY: config.masterKey?.reveal(),
+              SIKKERKEY_PREVIOUS_MASTER_KEYS: config.previousMasterKeys?.reveal(),
+            },
+            dataDir: config.dataDir,
+            ...(keyFile ? { keyFile } : {}),
+          }),
+      },
+      options.step,
+    );
+    if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else {
+      const lines = [`Active master key: ${report.activeKeyId}`];
+      for (const c of report.columns) {
+        lines.push(
+          `  ${c.column}: ${c.total} value(s), ${c.resealed} re-sealed${c.skipped ? `, ${c.skipped} changed during the run` : ""}`,
+        );
+      }
+      if (report.retired.length > 0) lines.push(`Retired: ${report.retired.join(", ")}`);
+      lines.push(`Next: ${report.next}`, "");
+      process.stdout.write(lines.join("\n"));
+    }
+    return report;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from "hono";
+import { SikkerKeyError } from "../../errors.js";
+import type { AppEnv } from "../env.js";
+import { isUnstorableText } from "./validation.js";
+
+/**
+ * Ids and names in a path go to the store as text, which cannot hold U+0000 or a lone
+ * surrogate: such a path names nothing, and deeper down it would fail the query (a 500). One
+ * check for every route, before any of them looks anything up.
+ */
+export function refuseUnstorablePath(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(c.req.path);
+    } catch {
+      // Malformed escapes are the router's to answer (they match no route).
+      return next();
+    }
+    if (isUnstorableText(decoded)) {
+      throw new SikkerKeyError("VALIDATION_FAILED", "the path holds text that no id or name can contain", [
+        { path: "path", message: "U+0000 or a lone surrogate" },
+      ]);
+    }
+    return next();
+  };
+}
