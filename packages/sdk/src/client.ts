@@ -20,7 +20,7 @@ import { createTransport, type OwnedTransport } from "./transport.js";
  * @example
  * import { type LeasedCredentialFields, SikkerKey } from "@sikkerkey/sdk";
  *
- * const sk = new SikkerKey(); // reads $SIKKERKEY_HOME/identity.json on first use
+ * const sk = new SikkerKey(); // starts reading $SIKKERKEY_HOME/identity.json in the background
  * const db = await sk.getFields<LeasedCredentialFields>("sk_db_prod");
  * connect({ host: db.host, port: db.port, user: db.username, password: db.password });
  */
@@ -29,8 +29,14 @@ export class SikkerKey {
   readonly #transport: OwnedTransport;
   readonly #settings: RequestSettings;
   #credentials: Promise<MachineCredentials> | undefined;
+  /** The load started by the constructor, the only one whose failure the first call retries. */
+  readonly #preloaded: Promise<MachineCredentials>;
 
-  /** Cheap and synchronous: the identity is read and the key parsed on the first request. */
+  /**
+   * Synchronous, and throws only for bad options. It starts reading the identity and loading the
+   * HTTP client in the background, so the first request does not wait for them; a missing or
+   * invalid identity is reported by the first request, as a {@link SikkerKeyError}.
+   */
   constructor(options: SikkerKeyOptions = {}) {
     this.#options = options;
     const resolved = resolveTransportOptions(options);
@@ -40,6 +46,8 @@ export class SikkerKey {
       timeoutMs: resolved.timeoutMs,
     });
     this.#settings = { ...resolved, send: this.#transport.send };
+    this.#transport.preload();
+    this.#preloaded = this.#startLoading();
   }
 
   /**
@@ -109,18 +117,24 @@ export class SikkerKey {
   }
 
   #loadCredentials(): Promise<MachineCredentials> {
-    // Shared by concurrent first calls, so the file is read and the key parsed once.
-    if (!this.#credentials) {
-      const loading = (async () => {
-        const identity = this.#options.identity ?? (await loadIdentity(this.#options.home));
-        return credentialsFrom(identity, this.#options.server);
-      })();
-      this.#credentials = loading;
-      // A failed load is forgotten, so a machine that enrolls while the process runs recovers.
-      loading.catch(() => {
-        if (this.#credentials === loading) this.#credentials = undefined;
-      });
-    }
-    return this.#credentials;
+    const current = this.#credentials ?? this.#startLoading();
+    if (current !== this.#preloaded) return current;
+    // The constructor's read may predate the machine's enrollment: on failure, read once more.
+    return current.catch(() => this.#credentials ?? this.#startLoading());
+  }
+
+  #startLoading(): Promise<MachineCredentials> {
+    // Shared by concurrent calls, so the file is read and the key parsed once.
+    const loading = (async () => {
+      const identity = this.#options.identity ?? (await loadIdentity(this.#options.home));
+      return credentialsFrom(identity, this.#options.server);
+    })();
+    this.#credentials = loading;
+    // A failed load is forgotten, so a machine that enrolls while the process runs recovers.
+    // Handling it here also keeps a preload that no call follows from being an unhandled rejection.
+    loading.catch(() => {
+      if (this.#credentials === loading) this.#credentials = undefined;
+    });
+    return loading;
   }
 }

@@ -21,7 +21,7 @@ export interface TransportOptions {
 }
 
 export interface SikkerKeyOptions extends TransportOptions {
-  /** The machine identity. Default: read from `$SIKKERKEY_HOME/identity.json` on first use. */
+  /** The machine identity. Default: read from `$SIKKERKEY_HOME/identity.json`, starting at construction. */
   identity?: Identity;
   /** Where to look for `identity.json` when no `identity` is given. Default `$SIKKERKEY_HOME`, else `~/.sikkerkey`. */
   home?: string;

@@ -40,42 +40,57 @@ export interface TransportChoice {
 /** A transport plus the means to release what it owns (never a dispatcher the caller handed in). */
 export interface OwnedTransport {
   send: Transport;
+  /** Starts loading the HTTP client now, so the first request does not wait for it. Never throws. */
+  preload(): void;
   close(): Promise<void>;
 }
 
 /** How long an idle keep-alive socket is kept for the next read. */
 const KEEP_ALIVE_MS = 30_000;
 
+interface Loaded {
+  send: Transport;
+  owned?: Dispatcher | undefined;
+}
+
 export function createTransport(choice: TransportChoice): OwnedTransport {
   if (choice.fetch) {
-    return { send: fetchTransport(choice.fetch), close: async () => {} };
+    return { send: fetchTransport(choice.fetch), preload: () => {}, close: async () => {} };
   }
-  // undici is imported on first use, so a runtime that passes `fetch` never loads it.
-  let owned: Dispatcher | undefined;
-  let ready: Promise<Transport> | undefined;
-  const load = async (): Promise<Transport> => {
+  // undici is imported on demand, so a runtime that passes `fetch` never loads it.
+  let loading: Promise<Loaded> | undefined;
+  const load = async (): Promise<Loaded> => {
     const undici = await import("undici");
-    if (choice.dispatcher) return undiciTransport(undici.request, choice.dispatcher);
-    owned = new undici.Agent({
+    if (choice.dispatcher) return { send: undiciTransport(undici.request, choice.dispatcher) };
+    const owned = new undici.Agent({
       keepAliveTimeout: KEEP_ALIVE_MS,
       connect: { timeout: choice.timeoutMs },
       // Backstops: the per-attempt deadline in request.ts is what normally fires first.
       headersTimeout: choice.timeoutMs,
       bodyTimeout: choice.timeoutMs,
     });
-    return undiciTransport(undici.request, owned);
+    return { send: undiciTransport(undici.request, owned), owned };
+  };
+  const start = (): Promise<Loaded> => {
+    if (!loading) {
+      loading = load();
+      // A preload nobody follows up must not be an unhandled rejection; `send` still sees the error.
+      loading.catch(() => {});
+    }
+    return loading;
   };
   return {
-    send: async (req) => {
-      ready ??= load();
-      return (await ready)(req);
+    send: async (req) => (await start()).send(req),
+    preload: () => {
+      void start();
     },
     close: async () => {
-      const closing = owned;
+      const pending = loading;
       // A closed client may be used again: the next request builds a fresh agent.
-      owned = undefined;
-      ready = undefined;
-      await closing?.close();
+      loading = undefined;
+      // Waits for a load in flight, so an agent it is about to create is closed too.
+      const loaded = await pending?.catch(() => undefined);
+      await loaded?.owned?.close();
     },
   };
 }
