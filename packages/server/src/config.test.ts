@@ -17,6 +17,14 @@ describe("config", () => {
     expect(config.masterKey).toBeUndefined();
   });
 
+  it("reads the minting grace from SIKKERKEY_MINTING_GRACE_SECONDS, unset by default", () => {
+    expect(parseConfig({ env: {} }).mintingGraceSeconds).toBeUndefined();
+    expect(parseConfig({ env: { SIKKERKEY_MINTING_GRACE_SECONDS: "5" } }).mintingGraceSeconds).toBe(5);
+    expect(() => parseConfig({ env: { SIKKERKEY_MINTING_GRACE_SECONDS: "0" } })).toThrow(
+      /SIKKERKEY_MINTING_GRACE_SECONDS: the minting grace must be at least 1 second/,
+    );
+  });
+
   it("takes flags over the environment", () => {
     const config = parseConfig({
       flags: { listen: "0.0.0.0:9000", dataDir: "/srv/sk" },

@@ -74,6 +74,16 @@ export const configSchema = z
       .default("info"),
     /** Take the client address from X-Forwarded-For: only behind a proxy that sets it. */
     trustProxy: booleanText.default(false),
+    /**
+     * How old a `minting` lease row must be before it counts as abandoned by a crash (engine
+     * default 120 s). Fault tests lower it so a crash is repaired by the next start-up pass.
+     */
+    mintingGraceSeconds: z.coerce
+      .number({ message: "the minting grace must be a whole number of seconds" })
+      .int("the minting grace must be a whole number of seconds")
+      .min(1, "the minting grace must be at least 1 second")
+      .max(86_400, "the minting grace cannot exceed a day")
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.masterKey && c.masterKeyFile) {
@@ -102,6 +112,7 @@ const SOURCE_NAMES: Record<string, string> = {
   skewSeconds: "SIKKERKEY_SKEW_SECONDS",
   logLevel: "--log-level / SIKKERKEY_LOG_LEVEL",
   trustProxy: "SIKKERKEY_TRUST_PROXY",
+  mintingGraceSeconds: "SIKKERKEY_MINTING_GRACE_SECONDS",
 };
 
 const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v);
@@ -120,6 +131,7 @@ export function parseConfig(sources: ConfigSources = {}): Config {
     skewSeconds: flags.skewSeconds ?? blank(env["SIKKERKEY_SKEW_SECONDS"]),
     logLevel: flags.logLevel ?? blank(env["SIKKERKEY_LOG_LEVEL"]),
     trustProxy: flags.trustProxy ?? blank(env["SIKKERKEY_TRUST_PROXY"]),
+    mintingGraceSeconds: blank(env["SIKKERKEY_MINTING_GRACE_SECONDS"]),
   });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {

@@ -5,7 +5,8 @@ import { createLogger, describeError } from "../log/index.js";
 /** `sikkerkey-server start`: serves until SIGINT or SIGTERM, then shuts down cleanly. */
 export async function runStart(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
-  const server = await createServer(config, { logger });
+  const lease = config.mintingGraceSeconds ? { mintingGraceSeconds: config.mintingGraceSeconds } : undefined;
+  const server = await createServer(config, { logger, ...(lease ? { lease } : {}) });
   await server.start();
   await new Promise<void>((resolve) => {
     let stopping = false;

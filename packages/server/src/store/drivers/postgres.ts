@@ -13,6 +13,12 @@ const MIGRATION_LOCK = 0x5eca_4e1;
 export async function openPostgresStore(databaseUrl: string): Promise<Store> {
   const client = postgres(databaseUrl, {
     max: 10,
+    // While the store is down a request must fail fast (503), not wait in postgres.js's queue:
+    // its default reconnect backoff grows to 10–20 s after a few refused connects, and every
+    // query queued on that connection waits it out, then the first one after the store is back
+    // waits too. Cap the pause at 1 s, and give up on an unanswered connect after 5 s (not 30).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+    connect_timeout: 5,
     onnotice: () => {},
     connection: { application_name: "sikkerkey-server" },
   });
