@@ -23,6 +23,7 @@ import {
   type LeaseEngineOptions,
   leaseHooks,
 } from "./services/leases/index.js";
+import { ReadCache } from "./services/hot-read/read-cache.js";
 import { openStore, type Store } from "./store/index.js";
 import { SERVER_VERSION } from "./version.js";
 
@@ -42,6 +43,8 @@ export interface SikkerKeyServer {
   services: Services;
   engine: LeaseEngine;
   metrics: ServerMetrics;
+  /** The read path's memory, on the embedded store only (undefined on PostgreSQL). */
+  readCache: ReadCache | undefined;
   /** Listens on config.listen (port 0 picks a free one) and starts the background jobs. */
   start(): Promise<{ url: string }>;
   /** Stops accepting requests, finishes the jobs, links the last audit events, closes the store. */
@@ -71,6 +74,8 @@ export async function createServer(
       config.databaseUrl ? { databaseUrl: config.databaseUrl.reveal() } : { dataDir: config.dataDir },
     ));
   const metrics = createServerMetrics();
+  // Only where this process is the store's one writer can memory be kept exactly current.
+  const readCache = store.changes ? new ReadCache(store.changes) : undefined;
   const audit = createAuditLog({ db: store.db, clock });
   const provider = overrides.provider ?? createPostgresProvider();
   const leasedConfigs = createLeasedConfigService({ db: store.db, sealer: keyring, clock, provider });
@@ -82,6 +87,7 @@ export async function createServer(
     provider,
     installId: await getInstallId(store.db),
     configs: leasedConfigs,
+    readCache,
     onBackgroundError: (error) => logger.warn("lease background work failed", { err: describeError(error) }),
     ...(overrides.lease ? { options: overrides.lease } : {}),
   });
@@ -93,6 +99,7 @@ export async function createServer(
     audit,
     skewSeconds: config.skewSeconds,
     leasedConfigs,
+    readCache,
     hooks: leaseHooks(engine, leasedConfigs),
     observe: {
       signatureRefused: (reason) => metrics.signatureFailures.inc({ reason }),
@@ -125,6 +132,7 @@ export async function createServer(
     services,
     engine,
     metrics,
+    readCache,
     async start() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
         http = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, resolve);

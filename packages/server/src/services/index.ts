@@ -18,6 +18,7 @@ import type { LeasedConfigService } from "./leased-config/index.js";
 import { guardLeaseAdmin } from "./leases/guarded-admin.js";
 import type { LeaseAdmin } from "./leases/hooks.js";
 import { createLeaseQueryService, type LeaseQueryService } from "./leases/lease-query.js";
+import type { ReadCache } from "./hot-read/read-cache.js";
 import { createMachineAuthenticator, type MachineAuthenticator } from "./machine-api/machine-auth.js";
 import { createStoreNonceStore } from "./machine-api/nonce-store.js";
 import { createReadService, type LeasedReader, type ReadService } from "./machine-api/read-service.js";
@@ -51,6 +52,8 @@ export interface ServiceDeps {
   skewSeconds: number;
   leasedConfigs: LeasedConfigService;
   hooks?: ServiceHooks;
+  /** Embedded store only: the read path's lookups, kept exact by the store's change feed. */
+  readCache?: ReadCache | undefined;
   /** Lockout after failed API authentication (defaults: DEFAULT_API_THROTTLE). */
   authThrottle?: ApiThrottlePolicy;
   observe?: {
@@ -110,6 +113,7 @@ export function createServices(deps: ServiceDeps): Services {
       keys,
       nonces,
       skewSeconds,
+      cache: deps.readCache,
       ...(deps.observe?.signatureRefused ? { onRefused: deps.observe.signatureRefused } : {}),
     }),
     authThrottle: createApiAuthThrottle({
@@ -120,6 +124,7 @@ export function createServices(deps: ServiceDeps): Services {
       ...base,
       sealer,
       leasedReader: deps.hooks?.leasedReader,
+      cache: deps.readCache,
       ...(deps.observe?.read ? { onRead: deps.observe.read } : {}),
     }),
     whoami: createWhoamiService(base),

@@ -1,4 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { ChangeFeed } from "./change-feed.js";
 import type * as schema from "./schema/index.js";
 
 /** Both drivers give the same drizzle surface: services never know which store they run on. */
@@ -9,6 +10,11 @@ export type StoreKind = "pglite" | "postgres";
 export interface Store {
   db: Db;
   kind: StoreKind;
+  /**
+   * Committed changes, announced in order, where this process is the store's only writer (the
+   * embedded store). Absent for PostgreSQL, where other replicas write too.
+   */
+  changes?: ChangeFeed;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import type { AuditEvent, AuditQuery, AuditVerify } from "@sikkerkey/protocol";
 import type { Clock } from "../../clock.js";
 import { newId } from "../../ids.js";
+import { GroupCommit } from "../../store/group-commit.js";
 import { type Db, schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
 import { linkPending } from "./linker.js";
@@ -21,25 +22,33 @@ export interface AuditLog {
 
 export function createAuditLog(deps: { db: Db; clock: Clock }): AuditLog {
   const { db, clock } = deps;
+  const toRow = (event: NewAuditEvent) => ({
+    id: newId("event"),
+    at: clock.now(),
+    action: event.action,
+    outcome: event.outcome ?? "success",
+    actorType: event.actor.type,
+    actorId: event.actor.id ?? null,
+    actorTokenId: event.actor.tokenId ?? null,
+    vaultId: event.vaultId ?? null,
+    machineId: event.machineId ?? null,
+    secretId: event.secretId ?? null,
+    leaseId: event.leaseId ?? null,
+    login: event.login ?? null,
+    sourceIp: event.sourceIp ?? null,
+    reason: event.reason ?? null,
+    detail: event.detail ?? null,
+  });
+  // Events that belong to no transaction (reads, refusals) are the bulk of the log: concurrent
+  // ones share one insert. Each caller still returns only once its own event is stored.
+  const batches = new GroupCommit<ReturnType<typeof toRow>, void>(async (rows) => {
+    await db.insert(schema.auditEvents).values(rows);
+    return rows.map(() => undefined);
+  });
   return {
     async record(event, tx) {
-      await (tx ?? db).insert(schema.auditEvents).values({
-        id: newId("event"),
-        at: clock.now(),
-        action: event.action,
-        outcome: event.outcome ?? "success",
-        actorType: event.actor.type,
-        actorId: event.actor.id ?? null,
-        actorTokenId: event.actor.tokenId ?? null,
-        vaultId: event.vaultId ?? null,
-        machineId: event.machineId ?? null,
-        secretId: event.secretId ?? null,
-        leaseId: event.leaseId ?? null,
-        login: event.login ?? null,
-        sourceIp: event.sourceIp ?? null,
-        reason: event.reason ?? null,
-        detail: event.detail ?? null,
-      });
+      if (tx) await tx.insert(schema.auditEvents).values(toRow(event));
+      else await batches.submit(toRow(event));
     },
     query: (q) => queryEvents(db, q),
     verify: () => verifyChain(db),

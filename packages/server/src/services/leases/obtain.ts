@@ -24,7 +24,7 @@ export async function obtainCurrent(
   actor: LeaseActor,
 ): Promise<Obtained | typeof MINT_FRESH> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const found = await findCurrent(ctx.db, secret.id, machine.id);
+    const found = await currentLease(ctx, secret.id, machine.id);
     if (!found) throw new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secret.id}" not found`);
     const config = await ctx.configs.load(secret.id, found.configAt);
     if (config.policy.mintFresh) return MINT_FRESH;
@@ -63,6 +63,17 @@ export async function obtainCurrent(
     return { row: lease, password, how: "reused", config };
   }
   throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the credential is busy being minted; try again");
+}
+
+/** `findCurrent`, answered from memory when the embedded store's change feed keeps it exact. */
+async function currentLease(ctx: EngineContext, secretId: string, machineId: string) {
+  const cache = ctx.readCache;
+  const cached = cache?.current(secretId, machineId);
+  if (cached) return cached;
+  const ticket = cache?.ticket();
+  const found = await findCurrent(ctx.db, secretId, machineId);
+  if (found && ticket !== undefined) cache?.putCurrent(secretId, machineId, found, ticket);
+  return found;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Sealer } from "../../crypto/index.js";
 import type { Provider } from "../../providers/provider.js";
 import type { Db } from "../../store/index.js";
 import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
 import type { LeasedConfigService } from "../leased-config/index.js";
 import type { Background } from "./background.js";
 import type { LeaseStats } from "./stats.js";
@@ -53,6 +54,8 @@ export interface LeaseEngineDeps {
   /** This store's id (`getInstallId`), written into every role so the reconciler knows its own. */
   installId: string;
   configs: LeasedConfigService;
+  /** Embedded store only: current leases kept in memory until the store says they changed. */
+  readCache?: ReadCache | undefined;
   /** Defaults to the providers' generator (uniform, no modulo bias). */
   generatePassword?: PasswordGenerator;
   /** Told about failures of background work (each leaves state the reaper or reconciler retries). */

@@ -13,6 +13,7 @@ import type { Clock } from "../../clock.js";
 import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
 import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
 import type { MachineKeyCache } from "../machines/key-cache.js";
 import type { MachineRow } from "../machines/machine-view.js";
 import { SIGNATURE_FAILURE_CODES, SIGNATURE_FAILURE_MESSAGES } from "./signature-codes.js";
@@ -46,6 +47,8 @@ export interface MachineAuthDeps {
   clock: Clock;
   keys: MachineKeyCache;
   nonces: NonceStore;
+  /** Embedded store only: machines kept in memory until the store says they changed. */
+  cache?: ReadCache | undefined;
   skewSeconds: number;
   /** Told about every refused signature (metrics). */
   onRefused?: (reason: VerifyFailure) => void;
@@ -86,7 +89,11 @@ export function createMachineAuthenticator(deps: MachineAuthDeps): MachineAuthen
   }
 
   async function findMachine(id: string): Promise<MachineRow | undefined> {
+    const cached = deps.cache?.machine(id);
+    if (cached) return cached;
+    const ticket = deps.cache?.ticket();
     const [row] = await db.select().from(schema.machines).where(eq(schema.machines.id, id)).limit(1);
+    if (row && ticket !== undefined) deps.cache?.putMachine(row, ticket);
     return row;
   }
 

@@ -5,6 +5,7 @@ import type { Sealer } from "../../crypto/index.js";
 import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
 import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
 import type { MachineRow } from "../machines/machine-view.js";
 import { openFields } from "../secrets/fields.js";
 import { findSecret } from "../secrets/secret-queries.js";
@@ -30,6 +31,8 @@ export function createReadService(deps: {
   audit: AuditLog;
   clock: Clock;
   leasedReader?: LeasedReader | undefined;
+  /** Embedded store only: what a machine may read, kept until the store says it changed. */
+  cache?: ReadCache | undefined;
   onRead?: (kind: string, outcome: "success" | "denied" | "error") => void;
 }): ReadService {
   const { db, sealer, audit, clock, leasedReader } = deps;
@@ -57,6 +60,15 @@ export function createReadService(deps: {
 
   /** The secret, if it is live, in the machine's vault and in a live project granted to it. */
   async function readable(machine: MachineRow, secretId: string): Promise<SecretRow | undefined> {
+    const cached = deps.cache?.readable(machine.id, secretId);
+    if (cached) return cached;
+    const ticket = deps.cache?.ticket();
+    const secret = await lookUpReadable(machine, secretId);
+    if (secret && ticket !== undefined) deps.cache?.putReadable(machine.id, secret, ticket);
+    return secret;
+  }
+
+  async function lookUpReadable(machine: MachineRow, secretId: string): Promise<SecretRow | undefined> {
     const s = schema.secrets;
     const [row] = await db
       .select({ secret: s })
@@ -81,7 +93,6 @@ export function createReadService(deps: {
 
   return {
     async read(machine, secretId, ctx) {
-      const notFound = new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secretId.slice(0, 128)}" not found`);
       if (machine.status === "pending") {
         return deny(
           machine,
@@ -101,8 +112,13 @@ export function createReadService(deps: {
         );
       }
       const secret = await readable(machine, secretId);
-      if (!secret)
+      if (!secret) {
+        const notFound = new SikkerKeyError(
+          "SECRET_NOT_FOUND",
+          `secret "${secretId.slice(0, 128)}" not found`,
+        );
         return deny(machine, secretId, await whyNotReadable(machine, secretId), ctx.sourceIp, notFound);
+      }
       const now = clock.now();
       await touchMachine(db, machine, now);
       if (secret.kind === "leased") {

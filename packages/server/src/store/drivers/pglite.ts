@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { CHANGE_CHANNEL, type Change, installChangeTriggers } from "../change-feed.js";
 import { migrationsDir } from "../migrations-dir.js";
 import * as schema from "../schema/index.js";
 import type { Db, Store } from "../store.js";
@@ -23,9 +24,15 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
   }
   await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsDir() });
   const db = drizzle(client, { schema }) as unknown as Db;
+  await installChangeTriggers(db);
+  const listeners: ((change: Change) => void)[] = [];
+  await client.listen(CHANGE_CHANNEL, (change) => {
+    for (const listener of listeners) listener(change);
+  });
   return {
     db,
     kind: "pglite",
+    changes: { subscribe: (listener) => void listeners.push(listener) },
     async ping() {
       await db.execute(sql`select 1`);
     },

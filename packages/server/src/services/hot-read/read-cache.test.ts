@@ -1,0 +1,160 @@
+import { eq, sql } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore, type Store, schema } from "../../store/index.js";
+import { storeVariants } from "../../test-support/stores.js";
+import { createHarness, type Harness } from "../../test-support/harness.js";
+import {
+  createWorld,
+  enrollMachine,
+  signed,
+  type TestMachine,
+  type World,
+} from "../../test-support/machine-client.js";
+import { ReadCache } from "./read-cache.js";
+
+describe("read cache on the embedded store", () => {
+  let h: Harness;
+  let world: World;
+  let machine: TestMachine;
+  const read = () => signed(h, `/v1/secrets/${world.secretId}`, { keyId: machine.id, key: machine.key });
+
+  beforeEach(async () => {
+    h = await createHarness();
+    world = await createWorld(h);
+    machine = await enrollMachine(h, world);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("answers repeated reads from memory", async () => {
+    const cache = h.server.readCache!;
+    // The first read also stamps the machine's last-seen time, a change that drops its entries.
+    expect((await read()).status).toBe(200);
+    expect((await read()).status).toBe(200);
+    const misses = cache.misses;
+    const hits = cache.hits;
+    for (let i = 0; i < 5; i++) expect((await read()).status).toBe(200);
+    expect(cache.misses).toBe(misses);
+    // The machine and the secret, five times each.
+    expect(cache.hits - hits).toBe(10);
+  });
+
+  // Each change is made with plain SQL, not through the services: the store announces it,
+  // whoever wrote it, so no code path can forget to tell the cache.
+  it("refuses a machine disabled in the store from its next read on", async () => {
+    expect((await read()).status).toBe(200);
+    await h.store.db
+      .update(schema.machines)
+      .set({ status: "disabled" })
+      .where(eq(schema.machines.id, machine.id));
+    const res = await read();
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe("MACHINE_DISABLED");
+  });
+
+  it("refuses a read once the grant is gone", async () => {
+    expect((await read()).status).toBe(200);
+    await h.store.db.delete(schema.machineGrants).where(eq(schema.machineGrants.machineId, machine.id));
+    expect((await read()).status).toBe(404);
+  });
+
+  it("refuses a read once the secret is in the trash, or its project is", async () => {
+    expect((await read()).status).toBe(200);
+    await h.store.db
+      .update(schema.secrets)
+      .set({ deletedAt: new Date() })
+      .where(eq(schema.secrets.id, world.secretId));
+    expect((await read()).status).toBe(404);
+    await h.store.db
+      .update(schema.secrets)
+      .set({ deletedAt: null })
+      .where(eq(schema.secrets.id, world.secretId));
+    expect((await read()).status).toBe(200);
+    await h.store.db
+      .update(schema.projects)
+      .set({ deletedAt: new Date() })
+      .where(eq(schema.projects.id, world.project.id));
+    expect((await read()).status).toBe(404);
+  });
+
+  it("serves the new value after the secret changes", async () => {
+    expect(await (await read()).json()).toMatchObject({ fields: { STRIPE_KEY: "sk_test_123" } });
+    const res = await h.admin("PATCH", `/v1/admin/secrets/${world.secretId}`, {
+      fields: { STRIPE_KEY: "sk_test_456" },
+    });
+    expect(res.status).toBeLessThan(300);
+    expect(await (await read()).json()).toMatchObject({ fields: { STRIPE_KEY: "sk_test_456" } });
+  });
+
+  it("is absent on PostgreSQL, where other replicas write too", async () => {
+    expect(h.server.readCache).toBeDefined();
+    const postgres = storeVariants.find((v) => v.name === "postgres")!;
+    const pgStore = await postgres.open();
+    try {
+      expect(pgStore.changes).toBeUndefined();
+    } finally {
+      await pgStore.close();
+    }
+  });
+});
+
+describe("ReadCache", () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openStore({ memory: true });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const lease = { configAt: new Date(), lease: null };
+
+  it("drops only what a change touches", async () => {
+    const cache = new ReadCache(store.changes!);
+    cache.putCurrent("sk_a", "mach_1", lease, cache.ticket());
+    cache.putCurrent("sk_a", "mach_2", lease, cache.ticket());
+    cache.putCurrent("sk_b", "mach_1", lease, cache.ticket());
+    await store.db.execute(sql`select pg_notify('sikkerkey_change', 'l:sk_a:mach_1')`);
+    expect(cache.current("sk_a", "mach_1")).toBeUndefined();
+    expect(cache.current("sk_a", "mach_2")).toBe(lease);
+    await store.db.execute(sql`select pg_notify('sikkerkey_change', 's:sk_a')`);
+    expect(cache.current("sk_a", "mach_2")).toBeUndefined();
+    expect(cache.current("sk_b", "mach_1")).toBe(lease);
+    await store.db.execute(sql`select pg_notify('sikkerkey_change', '*')`);
+    expect(cache.current("sk_b", "mach_1")).toBeUndefined();
+  });
+
+  it("does not keep a lookup that raced a change", async () => {
+    const cache = new ReadCache(store.changes!);
+    const ticket = cache.ticket();
+    await store.db.execute(sql`select pg_notify('sikkerkey_change', 'l:sk_other:mach_9')`);
+    cache.putCurrent("sk_a", "mach_1", lease, ticket);
+    expect(cache.current("sk_a", "mach_1")).toBeUndefined();
+  });
+
+  it("announces a lease row's changes, and nothing for a rolled-back transaction", async () => {
+    const seen: string[] = [];
+    store.changes!.subscribe((c) => seen.push(c));
+    await store.db
+      .insert(schema.leases)
+      .values({
+        id: "lease_x",
+        secretId: "sk_a",
+        machineId: "mach_1",
+        slot: "current",
+        login: "sk_x",
+        state: "active",
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 60_000),
+      })
+      .catch(() => undefined);
+    await store.db
+      .transaction(async (tx) => {
+        await tx.update(schema.leases).set({ state: "revoking" });
+        throw new Error("roll back");
+      })
+      .catch(() => undefined);
+    expect(seen).toEqual(["l:sk_a:mach_1"]);
+  });
+});
