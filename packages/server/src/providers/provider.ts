@@ -25,6 +25,11 @@ export interface LoginSpec {
   grants: string;
   /** Written into the role's comment so a crash leaves a role the reconciler can trace. */
   tag: ManagedTag;
+  /**
+   * What `Provider.prepare(password)` answered for this very password, computed ahead of time;
+   * without it `create` does that work itself.
+   */
+  prepared?: string;
 }
 
 /** Identifies a login as ours: which SikkerKey install and which lease created it. */
@@ -75,6 +80,12 @@ export interface Provider {
   readonly kind: "postgresql";
   /** Proves the connection works and what the admin role can and cannot do, without changing anything. */
   testConnection(target: TargetConnection): Promise<ConnectionTestResult>;
+  /**
+   * Optional: the part of a create that depends on the password alone and costs CPU (PostgreSQL:
+   * the SCRAM verifier, PBKDF2), so it can run before a login is asked for. Never called with a
+   * password that is not going to be minted, and its answer is never logged.
+   */
+  prepare?(password: string): Promise<string>;
   /** Creates the login and runs its grants in one transaction: all of it or nothing. */
   create(target: TargetConnection, spec: LoginSpec): Promise<void>;
   /** Moves database-native expiry. */

@@ -108,6 +108,26 @@ describe.each(adminKinds)("create ($kind admin)", ({ kind }) => {
     expect(await f.roleExists(spec.login)).toBe(true);
   });
 
+  it("uses a verifier prepared ahead of time: that exact verifier is stored and the password works", async () => {
+    const spec = f.spec();
+    const prepared = await provider.prepare!(spec.password);
+    await provider.create(f.target, { ...spec, prepared });
+    const [row] = await f.pg.query<{ v: string }>(
+      "SELECT rolpassword AS v FROM pg_authid WHERE rolname = $1",
+      [spec.login],
+    );
+    expect(row?.v).toBe(prepared);
+    expect((await f.tryAs(spec.login, spec.password)).rows).toEqual([{ who: spec.login }]);
+  });
+
+  it("refuses a prepared value that is not a SCRAM verifier (it would send it as the password)", async () => {
+    const spec = f.spec();
+    await expect(provider.create(f.target, { ...spec, prepared: spec.password })).rejects.toThrow(
+      /not a SCRAM-SHA-256 verifier/,
+    );
+    expect(await f.roleExists(spec.login)).toBe(false);
+  });
+
   it("refuses a login name it would never make (quoting aside, 63 bytes is a hard limit)", async () => {
     await expect(provider.create(f.target, f.spec({ login: "x".repeat(64) }))).rejects.toThrow(
       /not a login name/,

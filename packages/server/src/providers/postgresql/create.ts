@@ -111,8 +111,12 @@ export async function createLogin(
   }
   const doing = `minting login ${spec.login} in ${targetAddress(target)}`;
   const secrets = [target.adminPassword, spec.password];
-  // PBKDF2 happens before queueing: the queue is for the target's time, not our CPU's.
-  const verifier = await scramVerifier(spec.password);
+  // PBKDF2 happens before queueing (or long before, in `prepare`): the queue is for the target's
+  // time, not our CPU's.
+  const verifier = spec.prepared ?? (await scramVerifier(spec.password));
+  if (!verifier.startsWith("SCRAM-SHA-256$")) {
+    throw new ProviderError("a prepared password is not a SCRAM-SHA-256 verifier", { retryable: false });
+  }
   const sql = deps.pool(target);
   try {
     // One mint at a time per target database: PostgreSQL fails parallel GRANTs on one object with

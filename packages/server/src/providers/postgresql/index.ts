@@ -5,6 +5,7 @@ import { loginName } from "./login-name.js";
 import { type PoolOptions, TargetPools } from "./pool.js";
 import { SerialQueues } from "./queue.js";
 import { renewLogin } from "./renew.js";
+import { scramVerifier } from "./scram.js";
 import { revokeLogin } from "./revoke.js";
 import { testConnection } from "./test-connection.js";
 
@@ -27,6 +28,7 @@ export function createPostgresProvider(options: PostgresProviderOptions = {}): P
   return {
     kind: "postgresql",
     testConnection,
+    prepare: (password) => scramVerifier(password),
     create: (target, spec) => createLogin({ pool, queues, revoke }, target, spec),
     renew: (target, login, validUntil) => renewLogin(pool, target, login, validUntil),
     revoke,

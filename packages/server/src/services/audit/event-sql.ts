@@ -1,23 +1,26 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Clock } from "../../clock.js";
 import { newId } from "../../ids.js";
 import { schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
 
 /**
- * An event as the tail of an `insert … select`: `(columns) select values from <source>`. For
- * the few hot changes that record their event in the same statement as the change itself (a
- * CTE), so the pair is atomic without a transaction's extra round trips.
+ * `insert into audit_events … select … where <guard>`: the audit row the AuditLog would write,
+ * as a clause a change's own statement can carry, so "the lease changed" and "the change is
+ * audited" commit together in one statement instead of a four-statement transaction (on PGlite
+ * each statement is most of a millisecond of the only thread). `guard` is usually
+ * `exists (select 1 from <the data-modifying CTE>)`: no change, no event.
+ *
+ * Kept column for column with `createAuditLog().record`: writers only insert; the linker
+ * chains events later by `seq`, which the table assigns here as it does there.
  */
-export function auditInsertFrom(clock: Clock, event: NewAuditEvent, source: SQL): SQL {
+export function insertAuditWhere(event: NewAuditEvent, at: Date, guard: SQL): SQL {
+  const detail = event.detail ? JSON.stringify(event.detail) : null;
   return sql`insert into ${schema.auditEvents}
-    (id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id,
-     secret_id, lease_id, login, source_ip, reason, detail)
-    select ${newId("event")}::text, ${clock.now().toISOString()}::timestamptz, ${event.action}::text,
-      ${event.outcome ?? "success"}::text, ${event.actor.type}::text, ${event.actor.id ?? null}::text,
-      ${event.actor.tokenId ?? null}::text, ${event.vaultId ?? null}::text, ${event.machineId ?? null}::text,
-      ${event.secretId ?? null}::text, ${event.leaseId ?? null}::text, ${event.login ?? null}::text,
-      ${event.sourceIp ?? null}::text, ${event.reason ?? null}::text,
-      ${event.detail ? JSON.stringify(event.detail) : null}::jsonb
-    from ${source}`;
+      (id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id,
+       secret_id, lease_id, login, source_ip, reason, detail)
+    select ${newId("event")}, ${at.toISOString()}::timestamptz, ${event.action}, ${event.outcome ?? "success"},
+      ${event.actor.type}, ${event.actor.id ?? null}, ${event.actor.tokenId ?? null}, ${event.vaultId ?? null},
+      ${event.machineId ?? null}, ${event.secretId ?? null}, ${event.leaseId ?? null}, ${event.login ?? null},
+      ${event.sourceIp ?? null}, ${event.reason ?? null}, ${detail}::jsonb
+    where ${guard}`;
 }

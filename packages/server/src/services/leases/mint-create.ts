@@ -1,5 +1,6 @@
 import type { LoadedConfig } from "../leased-config/index.js";
-import { ProviderError } from "../../providers/provider.js";
+import { type LoginSpec, ProviderError } from "../../providers/provider.js";
+import type { Credential } from "./credential-pool.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 
@@ -20,11 +21,12 @@ export async function createLogin(
   ctx: EngineContext,
   config: LoadedConfig,
   row: Pick<LeaseRow, "id" | "login" | "secretId" | "machineId" | "expiresAt">,
-  password: string,
+  credential: Credential,
 ): Promise<void> {
-  const spec = {
+  const spec: LoginSpec = {
     login: row.login,
-    password,
+    password: credential.password,
+    ...(credential.prepared ? { prepared: credential.prepared } : {}),
     validUntil: config.policy.nativeExpiry ? row.expiresAt : null,
     grants: config.shape.grants,
     tag: { installId: ctx.installId, leaseId: row.id, secretId: row.secretId, machineId: row.machineId },

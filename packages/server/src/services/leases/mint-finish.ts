@@ -1,13 +1,28 @@
-import { and, eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
+import { resultRows } from "../../store/rows.js";
 import type { LoadedConfig } from "../leased-config/index.js";
+import { insertAuditWhere } from "../audit/event-sql.js";
 import { type LeaseActor, leaseEvent } from "./lease-events.js";
+import type { MintingValues } from "./mint-claim.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 import { isRetryable, operatorMessage } from "./safe-error.js";
 
 const l = schema.leases;
+
+/** The columns a new lease row takes from their defaults. */
+const NEW_LEASE = {
+  renewals: 0,
+  lastRenewedAt: null,
+  revokeReason: null,
+  revokeRequestedAt: null,
+  revokedAt: null,
+  attempts: 0,
+  nextAttemptAt: null,
+  lastError: null,
+} satisfies Partial<LeaseRow>;
 type Minting = Pick<
   LeaseRow,
   "id" | "login" | "secretId" | "machineId" | "vaultId" | "expiresAt" | "hardMaxAt"
@@ -21,35 +36,38 @@ type Minting = Pick<
 export async function activate(
   ctx: EngineContext,
   config: LoadedConfig,
-  minting: Minting,
+  minting: MintingValues,
   actor: LeaseActor,
 ): Promise<LeaseRow> {
-  const row = await ctx.db.transaction(async (tx) => {
-    const [active] = await tx
-      .update(l)
-      .set({ state: "active" })
-      .where(and(eq(l.id, minting.id), eq(l.state, "minting")))
-      .returning();
-    if (!active) return undefined;
-    await ctx.audit.record(
-      leaseEvent("lease.mint", active, actor, {
-        detail: {
-          expiresAt: active.expiresAt.toISOString(),
-          hardMaxAt: active.hardMaxAt?.toISOString() ?? null,
-          nativeExpiry: config.policy.nativeExpiry,
-          mintFresh: config.policy.mintFresh,
-        },
-      }),
-      tx,
-    );
-    return active;
+  const event = leaseEvent("lease.mint", minting, actor, {
+    detail: {
+      expiresAt: minting.expiresAt.toISOString(),
+      hardMaxAt: minting.hardMaxAt?.toISOString() ?? null,
+      nativeExpiry: config.policy.nativeExpiry,
+      mintFresh: config.policy.mintFresh,
+    },
   });
-  if (row) {
+  // One statement, so one implicit transaction: the row and its audit event commit together.
+  const result = await ctx.db.execute(sql`
+    with a as (
+      update ${l} set state = 'active' where id = ${minting.id} and state = 'minting' returning id
+    ),
+    ev as (${insertAuditWhere(event, ctx.clock.now(), sql`exists (select 1 from a)`)})
+    select id from a`);
+  if (resultRows(result).length > 0) {
     ctx.stats.mints += 1;
-    return row;
+    // A `minting` row only ever changes state (to active here, or away to revoking or failed),
+    // so the row is the one this mint inserted, now active: no need to read it back.
+    return { ...NEW_LEASE, ...minting, state: "active" };
   }
   ctx.background.run(() => ctx.provider.revoke(config.target, minting.login));
-  throw new SikkerKeyError("MINT_FAILED", "the credential was revoked while it was being minted");
+  // Revoked meanwhile (a deletion, a disable) or given up as stale by a reader that waited past
+  // the grace period: either way a new read gets the right answer (a fresh login, or the
+  // refusal), so the caller is told to retry rather than that minting failed for good.
+  throw new SikkerKeyError(
+    "PROVIDER_UNAVAILABLE",
+    "the login was withdrawn before it was ready (revoked, or given up as stale); try again",
+  );
 }
 
 /**
@@ -66,19 +84,16 @@ export async function failMint(
 ): Promise<void> {
   ctx.stats.mintFailures += 1;
   const message = operatorMessage(error);
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(l)
-      .set({ state: "failed", lastError: message, sealedPassword: null })
-      .where(and(eq(l.id, minting.id), eq(l.state, "minting")));
-    await ctx.audit.record(
-      leaseEvent("lease.mint_failed", minting, actor, {
-        outcome: "error",
-        reason: "mint_failed",
-        detail: { error: message, retryable: isRetryable(error) },
-      }),
-      tx,
-    );
+  const event = leaseEvent("lease.mint_failed", minting, actor, {
+    outcome: "error",
+    reason: "mint_failed",
+    detail: { error: message, retryable: isRetryable(error) },
   });
+  await ctx.db.execute(sql`
+    with f as (
+      update ${l} set state = 'failed', last_error = ${message}, sealed_password = null
+      where id = ${minting.id} and state = 'minting'
+    )
+    ${insertAuditWhere(event, ctx.clock.now(), sql`true`)}`);
   ctx.background.run(() => ctx.provider.revoke(config.target, minting.login));
 }

@@ -1,19 +1,17 @@
 import type { RevokeReason } from "@sikkerkey/protocol";
-import { and, eq } from "drizzle-orm";
 import { aadFor } from "../../crypto/index.js";
 import { SikkerKeyError } from "../../errors.js";
 import { newId } from "../../ids.js";
-import { schema } from "../../store/index.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import { activate, failMint } from "./mint-finish.js";
+import { CredentialPool } from "./credential-pool.js";
 import { createLogin } from "./mint-create.js";
 import type { EngineContext } from "./options.js";
-import { countUsable, type LeaseRow } from "./queries.js";
+import { claimSlot, type MintingValues } from "./mint-claim.js";
+import type { LeaseRow } from "./queries.js";
 import { attemptRevoke, claimMarkFrom } from "./revoke.js";
 import { machineError } from "./safe-error.js";
 import { type LeaseActor, SYSTEM } from "./lease-events.js";
-
-const l = schema.leases;
 
 export interface SecretRef {
   id: string;
@@ -46,10 +44,27 @@ export interface MintRequest {
   supersede?: { row: LeaseRow; reason: RevokeReason };
 }
 
-class Retry extends Error {
-  constructor(readonly why: MintRetry) {
-    super(why);
+const pools = new WeakMap<EngineContext, CredentialPool>();
+
+/**
+ * One pool per engine. Preparations are background work of the engine's (settle() waits for
+ * them, failures go to its error handler); a failed one only leaves the pool one short.
+ */
+function credentials(ctx: EngineContext): CredentialPool {
+  let pool = pools.get(ctx);
+  if (!pool) {
+    const provider = ctx.provider;
+    const prepare = provider.prepare
+      ? (password: string) => {
+          const prepared = provider.prepare!(password);
+          ctx.background.run(() => prepared);
+          return prepared;
+        }
+      : undefined;
+    pool = new CredentialPool(ctx.generatePassword, prepare, () => {});
+    pools.set(ctx, pool);
   }
+  return pool;
 }
 
 export function passwordAad(leaseId: string): string {
@@ -67,11 +82,12 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
   const { policy } = config;
   const now = ctx.clock.now();
   const id = newId("lease");
-  const password = ctx.generatePassword(config.shape.passwordLength, config.shape.charset);
+  const credential = credentials(ctx).take(config.shape.passwordLength, config.shape.charset);
+  const password = credential.password;
   const hardMaxAt = policy.hardMaxSeconds ? new Date(now.getTime() + policy.hardMaxSeconds * 1000) : null;
   const lifetimeEnd = new Date(now.getTime() + policy.lifetimeSeconds * 1000);
   const expiresAt = hardMaxAt && hardMaxAt < lifetimeEnd ? hardMaxAt : lifetimeEnd;
-  const values = {
+  const values: MintingValues = {
     id,
     secretId: secret.id,
     machineId: machine.id,
@@ -79,63 +95,29 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
     slot: req.fresh ? id : "current",
     login: ctx.provider.loginName(secret.id, machine.name),
     sealedPassword: ctx.sealer.seal(password, passwordAad(id)),
-    state: "minting" as const,
+    state: "minting",
     createdAt: now,
     expiresAt,
     hardMaxAt,
   };
   const claimMark = claimMarkFrom(ctx, now);
-  let superseded: LeaseRow | undefined;
+  let claimed: Awaited<ReturnType<typeof claimSlot>>;
   try {
-    superseded = await ctx.db.transaction(async (tx) => {
-      const c = schema.leasedConfigs;
-      // Locks the configuration against a concurrent change of target database (which counts
-      // live leases under FOR UPDATE), and exclusively when a cap must be counted exactly.
-      const [locked] = await tx
-        .select({ updatedAt: c.updatedAt })
-        .from(c)
-        .where(eq(c.secretId, secret.id))
-        .for(policy.maxLogins ? "update" : "share");
-      if (!locked) throw new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secret.id}" not found`);
-      if (locked.updatedAt.getTime() !== config.updatedAt.getTime()) throw new Retry("stale");
-      let old: LeaseRow | undefined;
-      if (req.supersede) {
-        [old] = await tx
-          .update(l)
-          .set({
-            state: "revoking",
-            revokeReason: req.supersede.reason,
-            revokeRequestedAt: now,
-            nextAttemptAt: claimMark,
-          })
-          .where(and(eq(l.id, req.supersede.row.id), eq(l.state, "active")))
-          .returning();
-        if (!old) throw new Retry("lost");
-      }
-      if (policy.maxLogins && (await countUsable(tx, secret.id)) >= policy.maxLogins) {
-        throw new SikkerKeyError(
-          "LEASE_LIMIT_REACHED",
-          `this secret already has its maximum of ${policy.maxLogins} live logins`,
-        );
-      }
-      // The partial unique index on (secret, machine, slot) decides races, here and across replicas.
-      const inserted = await tx.insert(l).values(values).onConflictDoNothing().returning({ id: l.id });
-      if (inserted.length === 0) throw new Retry("lost");
-      return old;
-    });
+    claimed = await claimSlot(ctx, { config, values, supersede: req.supersede, claimMark });
   } catch (error) {
-    if (error instanceof Retry) return error.why;
     if (error instanceof SikkerKeyError && error.code === "LEASE_LIMIT_REACHED") {
       await recordLimit(ctx, req);
     }
     throw error;
   }
+  if (typeof claimed === "string") return claimed;
+  const superseded = claimed.superseded;
   if (superseded) {
     const claim = { row: superseded, claimMark };
     ctx.background.run(() => attemptRevoke(ctx, claim, SYSTEM));
   }
   try {
-    await createLogin(ctx, config, values, password);
+    await createLogin(ctx, config, values, credential);
   } catch (error) {
     await failMint(ctx, config, values, error, req.actor);
     throw machineError(error);

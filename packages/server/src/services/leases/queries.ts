@@ -1,7 +1,9 @@
 import type { Lease, LeaseState } from "@sikkerkey/protocol";
 import { and, count, desc, eq, inArray, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
+import { resultRows } from "../../store/rows.js";
 import type { Page } from "../paging.js";
+import { leaseFromJson } from "./lease-json.js";
 import { toLease } from "./lease-view.js";
 
 export type LeaseRow = typeof schema.leases.$inferSelect;
@@ -31,41 +33,12 @@ export async function findCurrent(
         where l.secret_id = c.secret_id and l.machine_id = ${machineId} and l.slot = 'current'
           and l.state in ('minting', 'active')) as lease
     from ${schema.leasedConfigs} c where c.secret_id = ${secretId}`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    config_at: Date | string;
-    lease: Record<string, unknown> | string | null;
-  }[];
+  const rows = resultRows<{ config_at: Date | string; lease: Record<string, unknown> | string | null }>(
+    result,
+  );
   const row = rows[0];
   if (!row) return undefined;
-  const lease = typeof row.lease === "string" ? JSON.parse(row.lease) : row.lease;
-  return { configAt: new Date(row.config_at), lease: lease ? leaseFromJson(lease) : null };
-}
-
-const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
-
-/** A lease row from `row_to_json`: snake_case keys, times as ISO strings. */
-function leaseFromJson(j: Record<string, unknown>): LeaseRow {
-  return {
-    id: j.id as string,
-    secretId: j.secret_id as string,
-    machineId: j.machine_id as string,
-    vaultId: (j.vault_id as string | null) ?? null,
-    slot: j.slot as string,
-    login: j.login as string,
-    sealedPassword: (j.sealed_password as string | null) ?? null,
-    state: j.state as LeaseRow["state"],
-    createdAt: date(j.created_at)!,
-    expiresAt: date(j.expires_at)!,
-    hardMaxAt: date(j.hard_max_at),
-    renewals: j.renewals as number,
-    lastRenewedAt: date(j.last_renewed_at),
-    revokeReason: (j.revoke_reason as string | null) ?? null,
-    revokeRequestedAt: date(j.revoke_requested_at),
-    revokedAt: date(j.revoked_at),
-    attempts: j.attempts as number,
-    nextAttemptAt: date(j.next_attempt_at),
-    lastError: (j.last_error as string | null) ?? null,
-  };
+  return { configAt: new Date(row.config_at), lease: row.lease ? leaseFromJson(row.lease) : null };
 }
 
 export async function findLease(db: Db, id: string): Promise<LeaseRow | undefined> {

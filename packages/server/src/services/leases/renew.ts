@@ -2,7 +2,7 @@ import type { Policy } from "@sikkerkey/protocol";
 import { sql } from "drizzle-orm";
 import { schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
-import { auditInsertFrom } from "../audit/event-sql.js";
+import { insertAuditWhere } from "../audit/event-sql.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import { type LeaseActor, leaseEvent } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
@@ -61,7 +61,7 @@ export async function renew(
       where id = ${lease.id} and state = 'active'
         and expires_at = ${lease.expiresAt.toISOString()}::timestamptz and renewals = ${lease.renewals}
       returning id)
-    ${auditInsertFrom(ctx.clock, event, sql`renewed`)}
+    ${insertAuditWhere(event, now, sql`exists (select 1 from renewed)`)}
     returning 1 as ok`);
   if (resultRows(result).length === 0) return "raced";
   ctx.stats.renewals += 1;

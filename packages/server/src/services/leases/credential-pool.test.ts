@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { generatePassword } from "../../providers/password.js";
+import { scramVerifier } from "../../providers/postgresql/scram.js";
+import { CredentialPool } from "./credential-pool.js";
+
+const settled = (pool: CredentialPool) => pool.settle();
+
+describe("credential pool", () => {
+  it("answers at once when empty, then hands out passwords prepared ahead, each once", async () => {
+    const prepared: string[] = [];
+    const pool = new CredentialPool(
+      generatePassword,
+      async (p) => {
+        prepared.push(p);
+        return scramVerifier(p);
+      },
+      () => {},
+      3,
+    );
+    const first = pool.take(24, "alphanumeric");
+    expect(first.prepared).toBeUndefined();
+    expect(first.password).toHaveLength(24);
+    await settled(pool);
+    expect(pool.ready(24, "alphanumeric")).toBe(3);
+    const seen = new Set([first.password]);
+    for (let i = 0; i < 3; i++) {
+      const c = pool.take(24, "alphanumeric");
+      expect(c.password).toHaveLength(24);
+      // The verifier is the password's own: PostgreSQL would refuse a login otherwise.
+      expect(c.prepared).toMatch(/^SCRAM-SHA-256\$4096:/);
+      expect(prepared).toContain(c.password);
+      expect(seen.has(c.password)).toBe(false);
+      seen.add(c.password);
+      await settled(pool);
+    }
+  });
+
+  it("keeps shapes apart: a pool for 24 alphanumeric never answers a 32 symbols mint", async () => {
+    const pool = new CredentialPool(
+      generatePassword,
+      async (p) => `SCRAM-SHA-256$${p}`,
+      () => {},
+      2,
+    );
+    pool.take(24, "alphanumeric");
+    await settled(pool);
+    const other = pool.take(32, "numbers");
+    expect(other.prepared).toBeUndefined();
+    expect(other.password).toMatch(/^[0-9]{32}$/);
+    await settled(pool);
+    const again = pool.take(32, "numbers");
+    expect(again.password).toMatch(/^[0-9]{32}$/);
+    expect(again.prepared).toBe(`SCRAM-SHA-256$${again.password}`);
+  });
+
+  it("without a provider prepare it only generates, on demand", async () => {
+    let calls = 0;
+    const pool = new CredentialPool(
+      (n, c) => {
+        calls += 1;
+        return generatePassword(n, c);
+      },
+      undefined,
+      () => {},
+    );
+    expect(pool.take(16, "symbols").prepared).toBeUndefined();
+    expect(calls).toBe(1);
+    expect(pool.ready(16, "symbols")).toBe(0);
+  });
+
+  it("a failed preparation is reported and leaves the pool one short, nothing more", async () => {
+    const errors: unknown[] = [];
+    let fail = true;
+    const pool = new CredentialPool(
+      generatePassword,
+      async (p) => {
+        if (fail) throw new Error("boom");
+        return `SCRAM-SHA-256$${p}`;
+      },
+      (e) => errors.push(e),
+      2,
+    );
+    pool.take(20, "alphanumeric");
+    await settled(pool);
+    expect(errors).toHaveLength(2);
+    expect(pool.ready(20, "alphanumeric")).toBe(0);
+    fail = false;
+    pool.take(20, "alphanumeric");
+    await settled(pool);
+    expect(pool.ready(20, "alphanumeric")).toBe(2);
+  });
+
+  it("a shape the generator refuses throws to the mint that asked", () => {
+    const pool = new CredentialPool(
+      generatePassword,
+      async (p) => p,
+      () => {},
+    );
+    expect(() => pool.take(2, "symbols")).toThrow(RangeError);
+  });
+
+  it("forgets the least recently used shape beyond its bound", async () => {
+    const pool = new CredentialPool(
+      generatePassword,
+      async (p) => `SCRAM-SHA-256$${p}`,
+      () => {},
+      1,
+      2,
+    );
+    pool.take(10, "numbers");
+    pool.take(11, "numbers");
+    await settled(pool);
+    pool.take(12, "numbers");
+    expect(pool.ready(10, "numbers")).toBe(0);
+    expect(pool.ready(11, "numbers")).toBe(1);
+  });
+});
