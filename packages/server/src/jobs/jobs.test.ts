@@ -69,10 +69,11 @@ describe("job loops", () => {
     expect(seen).toEqual([100, 100, 37]);
   });
 
-  it("reconciler runs at start-up", async () => {
+  it("reconciler runs shortly after start-up, not before the server can answer", async () => {
     let runs = 0;
     const job = startReconciler({
       intervalMs: 60_000,
+      firstDelayMs: 40,
       engine: {
         reconcileOnce: async () => {
           runs += 1;
@@ -81,6 +82,8 @@ describe("job loops", () => {
       },
     });
     await tick(20);
+    expect(runs).toBe(0);
+    await tick(60);
     await job.stop();
     expect(runs).toBe(1);
   });

@@ -7,6 +7,8 @@ export interface LoopOptions {
   intervalMs: number;
   /** Run a first pass right away instead of after one interval. */
   runAtStart?: boolean;
+  /** With `runAtStart`, wait this long first (lets start-up work that matters more go first). */
+  firstDelayMs?: number;
   task: () => Promise<unknown>;
   onError?: (error: unknown) => void;
 }
@@ -37,7 +39,7 @@ export function startLoop(options: LoopOptions): Loop {
     timer = setTimeout(pass, ms);
     timer.unref();
   };
-  schedule(options.runAtStart ? 0 : options.intervalMs);
+  schedule(options.runAtStart ? (options.firstDelayMs ?? 0) : options.intervalMs);
 
   return {
     async stop() {

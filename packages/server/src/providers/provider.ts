@@ -50,6 +50,12 @@ export interface ManagedLogin {
 export interface RevokeResult {
   /** False when the login did not exist (already revoked, or the mint never created it). */
   existed: boolean;
+  /**
+   * True only when this call's drop is the one that removed the login: of several callers
+   * racing to revoke one login (replicas' orphan sweeps), exactly one sees it, so exactly one
+   * records the revocation.
+   */
+  dropped: boolean;
   /** Sessions that were open and got terminated. */
   terminatedSessions: number;
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { TransactionSql } from "postgres";
+import type { ReservedSql } from "postgres";
 import type { RevokeResult, TargetConnection } from "../provider.js";
 import { ProviderError } from "../provider.js";
 import { readFailure, toProviderError } from "./errors.js";
@@ -8,22 +8,95 @@ import { type Sql, targetAddress } from "./pool.js";
 import type { SerialQueues } from "./queue.js";
 import { retryConcurrentUpdate } from "./retry.js";
 
-interface Facts {
+/** What revocation needs to know about the admin; the same for every login of a pool. */
+interface AdminFacts {
   superuser: boolean;
-  /** Whether the admin already has the login's privileges (member with INHERIT). */
-  inherits: boolean;
   version: number;
 }
 
 /**
- * Signals every session of the login to end; the pids signalled. The call sits in the select
- * list, not the WHERE clause, where the planner could run it before the filter on other sessions.
+ * Per pool (one pool per target and admin password), so a revocation costs no round trip for
+ * these. Forgotten on any failure: an admin that stopped being a superuser is asked again.
  */
-async function signalSessions(sql: Sql | TransactionSql, login: string): Promise<number[]> {
-  const rows = await sql<{ pid: number; ended: boolean }[]>`
+const adminFacts = new WeakMap<Sql, Promise<AdminFacts>>();
+
+function factsOf(sql: Sql): Promise<AdminFacts> {
+  let facts = adminFacts.get(sql);
+  if (!facts) {
+    facts = sql<AdminFacts[]>`
+      SELECT rolsuper AS superuser, current_setting('server_version_num')::int AS version
+      FROM pg_roles WHERE rolname = current_user`.then(([row]) => row ?? { superuser: false, version: 0 });
+    facts.catch(() => adminFacts.delete(sql));
+    adminFacts.set(sql, facts);
+  }
+  return facts;
+}
+
+/** The first rejection of a pipeline (the ones after it are PostgreSQL refusing the rest), or undefined. */
+function firstFailure(settled: PromiseSettledResult<unknown>[]): unknown {
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  return failed ? (failed.reason as unknown) : undefined;
+}
+
+const NO_SUCH_ROLE = "42704";
+
+/**
+ * Signals every session of the login to end. The call sits in the select list, not the WHERE
+ * clause, where the planner could run it before the filter on other sessions.
+ */
+function signalSessions(conn: ReservedSql, login: string) {
+  return conn<{ pid: number; ended: boolean }[]>`
     SELECT pid, pg_terminate_backend(pid) AS ended FROM pg_stat_activity
     WHERE usename = ${login} AND pid <> pg_backend_pid()`;
-  return rows.filter((r) => r.ended).map((r) => r.pid);
+}
+
+const signalled = (rows: { pid: number; ended: boolean }[]) => rows.filter((r) => r.ended).map((r) => r.pid);
+
+/**
+ * postgres.js sends a query when it is first awaited, not when it is built: sending them here, in
+ * the order given, is what makes a pipeline run in that order. Every answer is awaited.
+ */
+type Pending = PromiseLike<unknown> & { execute(): unknown };
+function pipeline(queries: (Pending | undefined)[]): Promise<PromiseSettledResult<unknown>[]> {
+  for (const q of queries) q?.execute();
+  return Promise.allSettled(queries);
+}
+
+/**
+ * Step 1, one round trip: NOLOGIN, the admin's membership, the sessions signalled, pipelined on
+ * one connection. Each statement is its own implicit transaction, run in order: NOLOGIN has
+ * committed before anything after it starts, and stays committed whatever fails later.
+ * The membership is best effort: an admin that already holds the login's privileges (or one that
+ * may not grant them) goes on, and the drop says what is missing if anything is.
+ */
+async function cutAccess(
+  sql: Sql,
+  login: string,
+  facts: AdminFacts,
+): Promise<{ existed: boolean; pids: number[] }> {
+  const conn = await sql.reserve();
+  try {
+    const nologin = conn`ALTER ROLE ${conn(login)} NOLOGIN`;
+    const member = facts.superuser
+      ? undefined
+      : facts.version >= 160000
+        ? conn`GRANT ${conn(login)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`
+        : conn`GRANT ${conn(login)} TO CURRENT_USER`;
+    // Every answer is awaited before the connection goes back.
+    const [cut, , sessions] = (await pipeline([nologin, member, signalSessions(conn, login)])) as [
+      PromiseSettledResult<unknown>,
+      PromiseSettledResult<unknown>,
+      PromiseSettledResult<unknown>,
+    ];
+    if (cut.status === "rejected") {
+      if (readFailure(cut.reason).code === NO_SUCH_ROLE) return { existed: false, pids: [] };
+      throw cut.reason;
+    }
+    if (sessions.status === "rejected") throw sessions.reason;
+    return { existed: true, pids: signalled(sessions.value as { pid: number; ended: boolean }[]) };
+  } finally {
+    conn.release();
+  }
 }
 
 /**
@@ -42,20 +115,48 @@ async function waitGone(sql: Sql, pids: number[]): Promise<void> {
   }
 }
 
+/**
+ * Step 2, one round trip: REASSIGN OWNED, DROP OWNED, a last sweep of sessions, DROP ROLE in one
+ * transaction, BEGIN to COMMIT sent as one pipeline (as a mint is). After a failed statement
+ * PostgreSQL refuses the rest (25P02) and turns our COMMIT into a ROLLBACK: all of it or nothing.
+ * Returns the sessions the last sweep ended.
+ */
+async function dropRole(sql: Sql, login: string): Promise<number> {
+  const conn = await sql.reserve();
+  try {
+    const settled = await pipeline([
+      conn`BEGIN`,
+      conn`REASSIGN OWNED BY ${conn(login)} TO CURRENT_USER`,
+      conn`DROP OWNED BY ${conn(login)}`,
+      // A session that passed its login check just before NOLOGIN committed may only now show up
+      // in pg_stat_activity: end it too, while the admin still may.
+      signalSessions(conn, login),
+      conn`DROP ROLE ${conn(login)}`,
+      conn`COMMIT`,
+    ]);
+    const failure = firstFailure(settled);
+    if (failure !== undefined) throw failure;
+    return signalled((settled[3] as PromiseFulfilledResult<{ pid: number; ended: boolean }[]>).value).length;
+  } finally {
+    conn.release();
+  }
+}
+
 export interface RevokeDeps {
   pool(target: TargetConnection): Sql;
   queues: SerialQueues;
 }
 
 /**
- * Access is cut before anything is removed, each step committed on its own:
- * 1. `ALTER ROLE … NOLOGIN`. Once committed, no new session can start (the check runs at every
- *    login), so a client that reconnects between the steps below is refused: nothing can come back.
- * 2. A non-superuser admin makes itself a member of the login (PostgreSQL 16+: WITH INHERIT, SET;
- *    it holds ADMIN OPTION on logins it created). That is what REASSIGN/DROP OWNED require, and
- *    it also lets it end the login's sessions without `pg_signal_backend`.
- * 3. Every open session of the login is terminated (`VALID UNTIL` and NOLOGIN spare them).
- * 4. REASSIGN OWNED (to the admin), DROP OWNED, DROP ROLE in one transaction, queued with the
+ * Access is cut before anything is removed, in two round trips to the target:
+ * 1. `ALTER ROLE … NOLOGIN`, committed on its own: no new session can start from then on (the
+ *    check runs at every login), so a client that reconnects between the steps is refused.
+ *    With it, in the same pipeline: a non-superuser admin makes itself a member of the login
+ *    (PostgreSQL 16+: WITH INHERIT, SET; it holds ADMIN OPTION on logins it created), which
+ *    REASSIGN/DROP OWNED require and which lets it end the login's sessions without
+ *    `pg_signal_backend`; and every open session of the login is terminated (`VALID UNTIL` and
+ *    NOLOGIN spare them). Signalled sessions are waited for before step 2.
+ * 2. REASSIGN OWNED (to the admin), DROP OWNED, DROP ROLE in one transaction, queued with the
  *    target's mints: DROP OWNED revokes grants, and GRANT/REVOKE on one object collide.
  * Any failure leaves the login unable to log in and is retryable, so the lease engine tries again
  * with backoff (objects in another database, for example, block DROP ROLE until a DBA acts).
@@ -69,55 +170,30 @@ export async function revokeLogin(
     throw new ProviderError(`"${login}" cannot be a PostgreSQL role name`, { retryable: false });
   }
   const sql = deps.pool(target);
-  let step = "looking the login up";
+  let step = "cutting access (NOLOGIN)";
   let terminated = 0;
   try {
-    const [facts] = await sql<Facts[]>`
-      SELECT a.rolsuper AS superuser, pg_has_role(current_user, l.oid, 'USAGE') AS inherits,
-             current_setting('server_version_num')::int AS version
-      FROM pg_roles a, pg_roles l WHERE a.rolname = current_user AND l.rolname = ${login}`;
-    if (!facts) return { existed: false, terminatedSessions: 0 };
-
-    step = "cutting access (NOLOGIN)";
+    const facts = await factsOf(sql);
     // Retried like the drop below: two replicas revoking one login update one pg_authid row.
-    await retryConcurrentUpdate(() => sql`ALTER ROLE ${sql(login)} NOLOGIN`);
-
-    if (!facts.superuser && !facts.inherits) {
-      step = "making the admin a member of the login";
-      const options = facts.version >= 160000 ? sql` WITH INHERIT TRUE, SET TRUE` : sql``;
-      await retryConcurrentUpdate(() => sql`GRANT ${sql(login)} TO CURRENT_USER${options}`);
-    }
-
+    const cut = await retryConcurrentUpdate(() => cutAccess(sql, login, facts));
+    if (!cut.existed) return { existed: false, dropped: false, terminatedSessions: 0 };
     step = "ending its sessions";
-    const pids = await signalSessions(sql, login);
-    terminated = pids.length;
-    await waitGone(sql, pids);
+    terminated = cut.pids.length;
+    await waitGone(sql, cut.pids);
 
     step = "dropping the role";
     const late = await deps.queues.run(targetAddress(target), () =>
-      retryConcurrentUpdate(() =>
-        sql.begin(async (tx) => {
-          const [, , swept] = await Promise.all([
-            tx`REASSIGN OWNED BY ${tx(login)} TO CURRENT_USER`,
-            tx`DROP OWNED BY ${tx(login)}`,
-            // A session that passed its login check just before NOLOGIN committed may only now
-            // show up in pg_stat_activity: end it too, while the admin still may.
-            signalSessions(tx, login),
-            tx`DROP ROLE ${tx(login)}`,
-          ]);
-          return swept.length;
-        }),
-      ),
+      retryConcurrentUpdate(() => dropRole(sql, login)),
     );
-    return { existed: true, terminatedSessions: terminated + late };
+    return { existed: true, dropped: true, terminatedSessions: terminated + late };
   } catch (err) {
+    adminFacts.delete(sql);
     // Dropped under us by a concurrent revoke of the same login: the outcome we wanted. It did
-    // exist when we looked, so each racing call says so.
-    if (readFailure(err).code === "42704") return { existed: true, terminatedSessions: terminated };
-    const cut =
-      step === "looking the login up" || step === "cutting access (NOLOGIN)"
-        ? ""
-        : "; the login can no longer log in";
+    // exist when we looked, so each racing call says so; only the one whose drop won says
+    // `dropped`.
+    if (readFailure(err).code === NO_SUCH_ROLE)
+      return { existed: true, dropped: false, terminatedSessions: terminated };
+    const cut = step === "cutting access (NOLOGIN)" ? "" : "; the login can no longer log in";
     throw toProviderError(
       err,
       `revoking login ${login} in ${targetAddress(target)}, ${step}${cut}`,

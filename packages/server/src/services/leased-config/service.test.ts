@@ -139,6 +139,19 @@ describe("leased configuration", () => {
     expect(fresh.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
   });
 
+  it("loads many configurations in one call, reusing cached copies only while their stamp matches", async () => {
+    const a = (await seedLeased(h)).secret;
+    const b = (await seedLeased(h)).secret;
+    const first = await h.configs.loadMany([a.id, b.id, a.id, "sec_missing"]);
+    expect([...first.keys()].sort()).toEqual([a.id, b.id].sort());
+    expect(await h.configs.load(a.id, first.get(a.id)!.updatedAt)).toBe(first.get(a.id));
+    await update(a.id, { connection: { host: "moved.test" } });
+    const second = await h.configs.loadMany([a.id, b.id]);
+    expect(second.get(a.id)!.target.host).toBe("moved.test");
+    expect(second.get(b.id)).toBe(first.get(b.id)); // unchanged: not opened again
+    expect(await h.configs.loadMany([])).toEqual(new Map());
+  });
+
   it("tests a connection through the provider, saved or not", async () => {
     const { secret } = await seedLeased(h);
     await expect(h.configs.testConnection(secret.id)).resolves.toMatchObject({ ok: true });

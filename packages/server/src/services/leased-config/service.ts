@@ -33,6 +33,12 @@ export interface LeasedConfigService {
    */
   load(secretId: string, stamp?: Date): Promise<LoadedConfig>;
   target(secretId: string): Promise<TargetConnection>;
+  /**
+   * Several configurations in one store query (the reaper's batch). Each row's change stamp is
+   * checked against the cache, so only a changed or unseen configuration is opened again.
+   * Secrets with no configuration, or one that cannot be opened, are absent from the map.
+   */
+  loadMany(secretIds: readonly string[]): Promise<Map<string, LoadedConfig>>;
   /** "Test connection", for a saved secret (by id) or for details not saved yet. */
   testConnection(target: TargetConnection | string): Promise<ConnectionTestResult>;
   /** Call after the transaction that changed a configuration commits. */
@@ -122,6 +128,25 @@ export function createLeasedConfigService(deps: {
 
     async target(secretId) {
       return (await service.load(secretId)).target;
+    },
+
+    async loadMany(secretIds) {
+      const loaded = new Map<string, LoadedConfig>();
+      const ids = [...new Set(secretIds)];
+      if (ids.length === 0) return loaded;
+      for (const row of await db.select().from(c).where(inArray(c.secretId, ids))) {
+        let config = cache.get(row.secretId, row.updatedAt);
+        if (!config) {
+          try {
+            config = toLoaded(row, sealer);
+          } catch {
+            continue; // cannot be opened (a retired master key): absent, the caller reports it
+          }
+          cache.set(config);
+        }
+        loaded.set(row.secretId, config);
+      }
+      return loaded;
     },
 
     async testConnection(target) {

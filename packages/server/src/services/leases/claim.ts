@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, lte, or, sql } from "drizzle-orm";
 import { schema } from "../../store/index.js";
-import { forEachLimit } from "./background.js";
+import { anyId } from "./id-list.js";
 import { SYSTEM } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
-import { attemptRevoke, type Claimed, claimMarkFrom } from "./revoke.js";
+import { attemptAll, type Claimed, claimMarkFrom } from "./revoke.js";
 
 const l = schema.leases;
 
@@ -46,7 +46,7 @@ export async function claimDue(ctx: EngineContext, limit: number): Promise<Claim
         nextAttemptAt: claimMark,
       })
       .where(
-        inArray(
+        anyId(
           l.id,
           due.map((d) => d.id),
         ),
@@ -59,10 +59,5 @@ export async function claimDue(ctx: EngineContext, limit: number): Promise<Claim
 /** One reaper pass: claim up to `limit` due leases, then revoke them outside the store transaction. */
 export async function reapOnce(ctx: EngineContext, limit: number): Promise<ReapResult> {
   const claims = await claimDue(ctx, limit);
-  const result: ReapResult = { claimed: claims.length, revoked: 0, failed: 0 };
-  await forEachLimit(claims, ctx.opts.concurrency, async (claim) => {
-    const outcome = await attemptRevoke(ctx, claim, SYSTEM);
-    result[outcome] += 1;
-  });
-  return result;
+  return { claimed: claims.length, ...(await attemptAll(ctx, claims, SYSTEM)) };
 }

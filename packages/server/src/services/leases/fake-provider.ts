@@ -84,9 +84,9 @@ export class FakeProvider implements Provider {
       role.canLogin = false; // access is cut first, as the real provider does
       throw new ProviderError("role cannot be dropped yet: objects depend on it", { retryable: true });
     }
-    if (!role) return { existed: false, terminatedSessions: 0 };
+    if (!role) return { existed: false, dropped: false, terminatedSessions: 0 };
     this.roles.delete(login);
-    return { existed: true, terminatedSessions: role.sessions };
+    return { existed: true, dropped: true, terminatedSessions: role.sessions };
   }
 
   async listManaged(target: TargetConnection, installId: string): Promise<ManagedLogin[]> {

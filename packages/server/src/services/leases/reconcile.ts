@@ -1,13 +1,28 @@
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { and, eq, lt } from "drizzle-orm";
 import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import { forEachLimit } from "./background.js";
+import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
 import { LIVE_STATES, type LeaseRow } from "./queries.js";
 import { operatorMessage } from "./safe-error.js";
 
 const l = schema.leases;
+
+/**
+ * Managed logins looked up per store query (by primary key, ids as one array parameter). A
+ * sweep over 100,000 logins is then 20 short queries, not one long one: on the embedded store
+ * (one thread, queries run on it) requests get their turn between chunks.
+ */
+export const RECONCILE_CHUNK = 5_000;
+
+/** What the sweep needs of an active lease: which login to look for, and which row to close. */
+interface ActiveLogin {
+  id: string;
+  login: string;
+}
 
 export interface ReconcileResult {
   staleMints: number;
@@ -41,10 +56,7 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
   for (const { key, target, secretIds } of targets) {
     // Active leases are read BEFORE the roles are listed: a lease that turns active later has
     // a role that may be missing from the list, and must not be closed for it.
-    const activeBefore = await ctx.db
-      .select()
-      .from(l)
-      .where(and(inArray(l.secretId, secretIds), eq(l.state, "active")));
+    const activeBefore = await activeLogins(ctx, secretIds);
     let managed: ManagedLogin[];
     try {
       managed = await ctx.provider.listManaged(target, ctx.installId);
@@ -85,36 +97,66 @@ async function cleanStaleMints(ctx: EngineContext): Promise<number> {
   return stale.length;
 }
 
+/**
+ * Active leases of these secrets, id and login only. One query on purpose: keyset pages over
+ * (secret, state) re-scan and re-sort every matching row per page (PGlite keeps no fresh
+ * statistics), so 20 pages of 5,000 cost ten times one lean read of 100,000.
+ */
+async function activeLogins(ctx: EngineContext, secretIds: string[]): Promise<ActiveLogin[]> {
+  return ctx.db
+    .select({ id: l.id, login: l.login })
+    .from(l)
+    .where(and(anyId(l.secretId, secretIds), eq(l.state, "active")));
+}
+
+type LeaseRef = Pick<LeaseRow, "id" | "state" | "login" | "machineId" | "secretId" | "vaultId">;
+
+/**
+ * Managed roles whose lease is missing or no longer live are dropped. Their leases are looked up
+ * a chunk at a time, each chunk's ids as ONE array parameter (a list of bind parameters stops at
+ * 65,535, which a target with 100,000 logins passes).
+ */
 async function dropOrphans(
   ctx: EngineContext,
   target: TargetConnection,
   managed: ManagedLogin[],
 ): Promise<number> {
-  if (managed.length === 0) return 0;
-  const rows = await ctx.db
-    .select()
-    .from(l)
-    .where(
-      inArray(
-        l.id,
-        managed.map((m) => m.leaseId),
-      ),
-    );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const orphans = managed.filter((m) => {
-    const row = byId.get(m.leaseId);
-    return !row || !(LIVE_STATES as readonly string[]).includes(row.state);
-  });
+  const orphans: { m: ManagedLogin; row: LeaseRef | undefined }[] = [];
+  for (let i = 0; i < managed.length; i += RECONCILE_CHUNK) {
+    const chunk = managed.slice(i, i + RECONCILE_CHUNK);
+    const rows = await ctx.db
+      .select({
+        id: l.id,
+        state: l.state,
+        login: l.login,
+        machineId: l.machineId,
+        secretId: l.secretId,
+        vaultId: l.vaultId,
+      })
+      .from(l)
+      .where(
+        anyId(
+          l.id,
+          chunk.map((m) => m.leaseId),
+        ),
+      );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const m of chunk) {
+      const row = byId.get(m.leaseId);
+      if (!row || !(LIVE_STATES as readonly string[]).includes(row.state)) orphans.push({ m, row });
+    }
+    if (i + RECONCILE_CHUNK < managed.length) await yieldToEventLoop();
+  }
   let dropped = 0;
-  await forEachLimit(orphans, ctx.opts.concurrency, async (m) => {
+  await forEachLimit(orphans, ctx.opts.concurrency, async ({ m, row }) => {
     try {
       const r = await ctx.provider.revoke(target, m.login);
-      if (!r.existed) return; // another replica's sweep got there first
+      // Another replica's sweep may be dropping it too: only the one whose drop won records it.
+      if (!r.dropped) return;
       dropped += 1;
-      const row = byId.get(m.leaseId);
       const ref = row ?? { id: m.leaseId, login: m.login, machineId: null, secretId: null, vaultId: null };
       await ctx.audit.record(
-        leaseEvent("lease.revoke", ref as LeaseRow, SYSTEM, {
+        leaseEvent("lease.revoke", ref as LeaseRef, SYSTEM, {
           reason: "orphan",
           detail: { leaseState: row?.state ?? "unknown", terminatedSessions: r.terminatedSessions },
         }),
@@ -129,7 +171,7 @@ async function dropOrphans(
 
 async function closeMissing(
   ctx: EngineContext,
-  activeBefore: LeaseRow[],
+  activeBefore: ActiveLogin[],
   managed: ManagedLogin[],
 ): Promise<number> {
   const present = new Set(managed.map((m) => m.login));

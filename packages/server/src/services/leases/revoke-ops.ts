@@ -2,20 +2,13 @@ import type { Lease, RevokeReason } from "@sikkerkey/protocol";
 import { and, eq, inArray } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
-import { forEachLimit } from "./background.js";
 import type { LeaseActor } from "./lease-events.js";
 import { toLease } from "./lease-view.js";
 import type { EngineContext } from "./options.js";
 import { findLease } from "./queries.js";
-import { attemptRevoke, type Claimed, claimRevoking, markRevoking } from "./revoke.js";
+import { attemptAll, attemptRevoke, claimRevoking, markRevoking } from "./revoke.js";
 
 const l = schema.leases;
-
-async function attemptAll(ctx: EngineContext, claims: Claimed[], actor: LeaseActor): Promise<void> {
-  await forEachLimit(claims, ctx.opts.concurrency, async (claim) => {
-    await attemptRevoke(ctx, claim, actor);
-  });
-}
 
 /**
  * Revokes one lease now. A lease already being revoked is retried now; one already revoked

@@ -2,7 +2,10 @@ import type { RevokeReason } from "@sikkerkey/protocol";
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { RevokeResult } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
+import type { LoadedConfig } from "../leased-config/index.js";
+import { forEachLimit } from "./background.js";
 import { backoffMs } from "./backoff.js";
+import { anyId } from "./id-list.js";
 import { type LeaseActor, leaseEvent } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
@@ -53,6 +56,22 @@ export async function claimRevoking(ctx: EngineContext, id: string): Promise<Cla
   return row ? { row, claimMark } : undefined;
 }
 
+/** What one revocation attempt at the target came to, before the store hears of it. */
+type AtTarget = { claim: Claimed; result: RevokeResult } | { claim: Claimed; error: unknown };
+
+async function atTarget(
+  ctx: EngineContext,
+  claim: Claimed,
+  configs?: Map<string, LoadedConfig>,
+): Promise<AtTarget> {
+  try {
+    const target = configs?.get(claim.row.secretId)?.target ?? (await ctx.configs.target(claim.row.secretId));
+    return { claim, result: await ctx.provider.revoke(target, claim.row.login) };
+  } catch (error) {
+    return { claim, error };
+  }
+}
+
 /**
  * One revocation attempt, outside any store transaction (the target can be slow or down).
  * Success moves the row to `revoked` and audits `lease.revoke` in one transaction, only if the
@@ -63,40 +82,102 @@ export async function attemptRevoke(
   claim: Claimed,
   actor: LeaseActor,
 ): Promise<AttemptOutcome> {
-  const { row } = claim;
-  let result: RevokeResult;
-  try {
-    const target = await ctx.configs.target(row.secretId);
-    result = await ctx.provider.revoke(target, row.login);
-  } catch (error) {
-    await recordFailure(ctx, claim, error, actor);
+  const done = await atTarget(ctx, claim);
+  if ("error" in done) {
+    await recordFailure(ctx, claim, done.error, actor);
     return "failed";
   }
+  await recordRevoked(ctx, [done], actor);
+  return "revoked";
+}
+
+/**
+ * Many claimed revocations, `ctx.opts.concurrency` at a time against the target. The store
+ * hears of the successes in group commits: whatever finished while the previous write was under
+ * way goes in the next one (one UPDATE and the audit events in one transaction), so a batch of
+ * 100 costs a few store transactions instead of 100. Configurations are loaded once per batch.
+ */
+export async function attemptAll(
+  ctx: EngineContext,
+  claims: Claimed[],
+  actor: LeaseActor,
+): Promise<{ revoked: number; failed: number }> {
+  const counts = { revoked: 0, failed: 0 };
+  if (claims.length === 0) return counts;
+  const configs = await ctx.configs.loadMany(claims.map((c) => c.row.secretId)).catch(() => undefined);
+  let pending: { claim: Claimed; result: RevokeResult }[] = [];
+  let writing: Promise<void> | undefined;
+  let writeError: unknown;
+  const write = async () => {
+    while (pending.length > 0) {
+      const group = pending;
+      pending = [];
+      await recordRevoked(ctx, group, actor).catch((error: unknown) => {
+        // The rows stay `revoking` under their claim and are retried when it runs out; their
+        // roles are gone, so the retry finds nothing and records them then.
+        writeError ??= error;
+      });
+    }
+    writing = undefined;
+  };
+  await forEachLimit(claims, ctx.opts.concurrency, async (claim) => {
+    const done = await atTarget(ctx, claim, configs);
+    if ("error" in done) {
+      counts.failed += 1;
+      await recordFailure(ctx, claim, done.error, actor);
+      return;
+    }
+    counts.revoked += 1;
+    pending.push(done);
+    writing ??= write();
+  });
+  while (writing) await writing;
+  if (writeError !== undefined) throw writeError;
+  return counts;
+}
+
+/**
+ * Records revocations the target confirmed: `revoking` → `revoked` and one `lease.revoke` each,
+ * in one transaction. A row no longer `revoking` (another replica recorded it) is skipped, so the
+ * audit event stays exactly-once.
+ */
+export async function recordRevoked(
+  ctx: EngineContext,
+  done: { claim: Claimed; result: RevokeResult }[],
+  actor: LeaseActor,
+): Promise<number> {
+  if (done.length === 0) return 0;
+  const results = new Map(done.map((d) => [d.claim.row.id, d.result]));
   const now = ctx.clock.now();
   const recorded = await ctx.db.transaction(async (tx) => {
-    const [done] = await tx
+    const rows = await tx
       .update(l)
       .set({ state: "revoked", revokedAt: now, sealedPassword: null, nextAttemptAt: null, lastError: null })
-      .where(and(eq(l.id, row.id), eq(l.state, "revoking")))
+      .where(and(anyId(l.id, [...results.keys()]), eq(l.state, "revoking")))
       .returning();
-    if (!done) return false;
-    await ctx.audit.record(
-      leaseEvent("lease.revoke", done, actor, {
-        reason: done.revokeReason ?? "operator",
-        detail: {
-          existed: result.existed,
-          terminatedSessions: result.terminatedSessions,
-          attempts: done.attempts + 1,
-          createdAt: done.createdAt.toISOString(),
-          requestedAt: done.revokeRequestedAt?.toISOString() ?? null,
-        },
+    // On PostgreSQL these go out as one pipeline; PGlite runs them one after another.
+    await Promise.all(
+      rows.map((row) => {
+        const result = results.get(row.id)!;
+        return ctx.audit.record(
+          leaseEvent("lease.revoke", row, actor, {
+            reason: row.revokeReason ?? "operator",
+            detail: {
+              existed: result.existed,
+              terminatedSessions: result.terminatedSessions,
+              attempts: row.attempts + 1,
+              createdAt: row.createdAt.toISOString(),
+              requestedAt: row.revokeRequestedAt?.toISOString() ?? null,
+            },
+          }),
+          tx,
+        );
       }),
-      tx,
     );
-    return true;
+    return rows.length;
   });
-  if (recorded) ctx.stats.revocations += 1;
-  return "revoked";
+  ctx.stats.revocations += recorded;
+  return recorded;
 }
 
 async function recordFailure(
