@@ -4,5 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["packages/*", "e2e"],
+    // Vitest's default on 2 cores is one worker, which runs every file in series; most test time
+    // here is waiting on PostgreSQL and child processes, so two files at once fill the gaps.
+    // The e2e project still runs its files one at a time (e2e/vitest.config.ts).
+    maxWorkers: 2,
   },
 });

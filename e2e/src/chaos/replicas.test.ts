@@ -112,8 +112,13 @@ describe("several replicas", () => {
    * every run has many: roles with this install's tag, created by the admin, and no lease row.
    * The two replicas restarting together then sweep the same orphans at the same time.
    */
-  async function injectOrphans(count: number): Promise<string[]> {
+  async function installIdOf(): Promise<string> {
     const [meta] = await fleet.store!<{ value: string }[]>`select value from meta where key = 'install_id'`;
+    return meta!.value;
+  }
+
+  async function injectOrphans(count: number): Promise<string[]> {
+    const install = await installIdOf();
     const admin = postgres(pgFromInject().url({ ...target.admin, database: target.database }), {
       max: 1,
       onnotice: () => {},
@@ -125,7 +130,7 @@ describe("several replicas", () => {
         await admin.begin(async (tx) => {
           await tx`CREATE ROLE ${tx(login)} LOGIN`;
           await tx.unsafe(
-            `COMMENT ON ROLE "${login}" IS 'sikkerkey:v1 install=${meta!.value} lease=${id} secret=${SECRET} machine=mach_crashed'`,
+            `COMMENT ON ROLE "${login}" IS 'sikkerkey:v1 install=${install} lease=${id} secret=${SECRET} machine=mach_crashed'`,
           );
         });
       }
@@ -209,7 +214,7 @@ describe("several replicas", () => {
           !s["minting"] &&
           !s["active"] &&
           !s["revoking"] &&
-          (await managedRoles(target.database)).length === 0
+          (await managedRoles(target.database, await installIdOf())).length === 0
         );
       }).catch(() => {}); // the assertions below say what is left
       const sweptMs = Date.now() - sweepStarted;
@@ -219,7 +224,7 @@ describe("several replicas", () => {
       const records = await leaseRecords(store);
       const audit = await auditByLease(store);
       const states = await leaseStates(store);
-      const roles = await managedRoles(target.database);
+      const roles = await managedRoles(target.database, await installIdOf());
       const live = new Set(
         records.filter((r) => ["minting", "active", "revoking"].includes(r.state)).map((r) => r.id),
       );

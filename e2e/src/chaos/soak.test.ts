@@ -17,7 +17,7 @@ import { report } from "./support/report.js";
 import { size } from "./support/scale.js";
 
 const plan = size(
-  { machines: 8, warmupMs: 8_000, runMs: 26_000, readPauseMs: 10, mintPauseMs: 300 },
+  { machines: 8, warmupMs: 8_000, runMs: 16_000, readPauseMs: 10, mintPauseMs: 300 },
   { machines: 16, warmupMs: 60_000, runMs: 360_000, readPauseMs: 10, mintPauseMs: 300 },
 );
 /** The provider's admin pool: at most this many connections per target and admin (pool.ts). */

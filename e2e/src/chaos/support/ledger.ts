@@ -103,13 +103,19 @@ export async function liveSlotDuplicates(store: postgres.Sql): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Roles in the target that carry a SikkerKey tag, with the lease their comment names. */
-export async function managedRoles(database: string): Promise<{ login: string; leaseId: string }[]> {
+/**
+ * Roles in the target that carry this install's tag, with the lease their comment names. Roles
+ * are cluster-wide, and other tests' servers (other installs) share the testkit cluster.
+ */
+export async function managedRoles(
+  database: string,
+  installId: string,
+): Promise<{ login: string; leaseId: string }[]> {
   const pg = pgFromInject();
   const rows = await pg.query<{ login: string; comment: string }>(
     `select rolname as login, shobj_description(oid, 'pg_authid') as comment from pg_roles
-     where starts_with(shobj_description(oid, 'pg_authid'), 'sikkerkey:v1 ')`,
-    [],
+     where starts_with(shobj_description(oid, 'pg_authid'), $1)`,
+    [`sikkerkey:v1 install=${installId} `],
     { database },
   );
   return rows.map((r) => ({
