@@ -81,11 +81,14 @@ async function main(): Promise<number> {
       durationSeconds: (performance.now() - started) / 1000,
       scenarios,
     };
-    // A quick run never overwrites the full run's numbers, which the doc quotes.
-    const out = join(ROOT, "bench", "results", quick ? "quick.json" : "latest.json");
+    // Only a complete full run replaces the numbers the doc quotes (latest.json, tracked); a
+    // quick run or one narrowed by --store/--only writes beside it, git-ignored.
+    const complete = !quick && stores.length === 2 && !only;
+    const name = quick ? "quick.json" : complete ? "latest.json" : "partial.json";
+    const out = join(ROOT, "bench", "results", name);
     await mkdir(join(ROOT, "bench", "results"), { recursive: true });
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-    if (!quick && !failed && stores.length === 2 && !only)
+    if (complete && !failed)
       await updateDoc(join(ROOT, "docs", "performance.md"), results);
     console.log(`results: ${out} (${results.durationSeconds.toFixed(0)} s)`);
   } finally {
