@@ -88,8 +88,7 @@ async function main(): Promise<number> {
     const out = join(ROOT, "bench", "results", name);
     await mkdir(join(ROOT, "bench", "results"), { recursive: true });
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-    if (complete && !failed)
-      await updateDoc(join(ROOT, "docs", "performance.md"), results);
+    if (complete && !failed) await updateDoc(join(ROOT, "docs", "performance.md"), results);
     console.log(`results: ${out} (${results.durationSeconds.toFixed(0)} s)`);
   } finally {
     await load.close();
