@@ -13,11 +13,14 @@ import type { NewAuditEvent } from "./event.js";
  * Kept column for column with `createAuditLog().record`: writers only insert; the linker
  * chains events later by `seq`, which the table assigns here as it does there.
  */
+/** The columns a writer sets (the rest are the table's or the linker's), in one place for every writer. */
+export const AUDIT_INSERT_COLUMNS = sql.raw(
+  "id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id, secret_id, lease_id, login, source_ip, reason, detail",
+);
+
 export function insertAuditWhere(event: NewAuditEvent, at: Date, guard: SQL): SQL {
   const detail = event.detail ? JSON.stringify(event.detail) : null;
-  return sql`insert into ${schema.auditEvents}
-      (id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id,
-       secret_id, lease_id, login, source_ip, reason, detail)
+  return sql`insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS})
     select ${newId("event")}, ${at.toISOString()}::timestamptz, ${event.action}, ${event.outcome ?? "success"},
       ${event.actor.type}, ${event.actor.id ?? null}, ${event.actor.tokenId ?? null}, ${event.vaultId ?? null},
       ${event.machineId ?? null}, ${event.secretId ?? null}, ${event.leaseId ?? null}, ${event.login ?? null},

@@ -5,6 +5,7 @@ import { newId } from "../../ids.js";
 import { GroupCommit } from "../../store/group-commit.js";
 import { type Db, schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
+import { AUDIT_INSERT_COLUMNS } from "./event-sql.js";
 import { linkPending } from "./linker.js";
 import { exportEvents, queryEvents } from "./query.js";
 import { verifyChain } from "./verify.js";
@@ -67,10 +68,8 @@ export function createAuditLog(deps: { db: Db; clock: Clock }): AuditLog {
   // parameters per event, and building and binding those cost more than the insert.
   const batches = new GroupCommit<ReturnType<typeof toRow>, void>(async (rows) => {
     await db.execute(sql`
-      insert into ${schema.auditEvents} (id, at, action, outcome, actor_type, actor_id, actor_token_id,
-        vault_id, machine_id, secret_id, lease_id, login, source_ip, reason, detail)
-      select id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id,
-        secret_id, lease_id, login, source_ip, reason, detail
+      insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS})
+      select ${AUDIT_INSERT_COLUMNS}
       from jsonb_to_recordset(${JSON.stringify(rows.map(toColumns))}::jsonb) as x(
         id text, at timestamptz, action text, outcome text, actor_type text, actor_id text,
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,

@@ -2,6 +2,7 @@ import { pgFromInject } from "@sikkerkey/testkit/vitest";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store, schema } from "../../store/index.js";
+import { resultRows } from "../../store/rows.js";
 import { FakeProvider } from "./fake-provider.js";
 import { RECONCILE_CHUNK } from "./reconcile.js";
 import { type Harness, harness, type Seeded, seedLeased } from "./testing.js";
@@ -66,13 +67,7 @@ describe.each(["pglite", "postgres"] as const)("reconciler at scale (%s store)",
     expect(provider.roles.size).toBe(N - 1);
     const [closed] = await h.db
       .execute(sql`select state, revoke_reason from ${schema.leases} where id = 'lease_s7'`)
-      .then(
-        (r) =>
-          (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as {
-            state: string;
-            revoke_reason: string;
-          }[],
-      );
+      .then((r) => resultRows<{ state: string; revoke_reason: string }>(r));
     expect(closed).toEqual({ state: "revoked", revoke_reason: "orphan" });
     // A second pass finds nothing left to do.
     expect(await h.engine.reconcileOnce()).toMatchObject({ orphanRoles: 0, missingRoles: 0 });
