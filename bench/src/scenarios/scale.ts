@@ -11,7 +11,9 @@ import { reads, type StoreContext, secretPath } from "./context.js";
 
 export interface ScalePhase {
   leases: number;
+  /** Median of the starts in readyRunsMs. */
   readyMs: number;
+  readyRunsMs: number[];
   rssAtReadyMb: number | null;
   /** How long the server stayed busy after answering /readyz (the reconciler's first pass). */
   busyAfterReadyMs: number | null;
@@ -40,7 +42,11 @@ export async function scalePhase(
   const restarted = fill !== "as-is";
   const server = restarted
     ? await refill(ctx, fill)
-    : { ...deployment.server!, leases: known ?? (await countViaApi(ctx)) };
+    : {
+        ...deployment.server!,
+        readyRunsMs: [deployment.server!.readyMs],
+        leases: known ?? (await countViaApi(ctx)),
+      };
   const rssAtReadyMb = rssMb(server.pid);
   const busyAfterReadyMs = restarted
     ? await waitIdle(server.pid, { timeoutMs: sizes.quick ? 20_000 : 180_000 })
@@ -54,6 +60,7 @@ export async function scalePhase(
   return {
     leases: server.leases,
     readyMs: server.readyMs,
+    readyRunsMs: server.readyRunsMs,
     rssAtReadyMb,
     busyAfterReadyMs,
     startupPeakRssMb,
@@ -78,7 +85,11 @@ export async function fillLive(ctx: StoreContext, store: StoreHandle, total: num
   return existing + set.count;
 }
 
-/** Stops the server, tops the store up to `total` leases, starts it again. */
+/**
+ * Stops the server, tops the store up to `total` leases, starts it again. One start on this
+ * shared machine varies by ±0.5 s, so the full run starts it three times and reports the
+ * median (every start is kept in the details).
+ */
 async function refill(ctx: StoreContext, total: number) {
   await ctx.deployment.stop();
   const store = await openStore(ctx.deployment.location);
@@ -88,7 +99,16 @@ async function refill(ctx: StoreContext, total: number) {
   } finally {
     await store.close();
   }
-  return { ...(await ctx.deployment.start()), leases };
+  const readyRunsMs: number[] = [];
+  for (let i = 1; ; i++) {
+    const server = await ctx.deployment.start();
+    readyRunsMs.push(server.readyMs);
+    if (i >= (ctx.sizes.quick ? 1 : 3)) {
+      const sorted = [...readyRunsMs].sort((a, b) => a - b);
+      return { ...server, readyMs: sorted[Math.floor(sorted.length / 2)]!, readyRunsMs, leases };
+    }
+    await ctx.deployment.stop();
+  }
 }
 
 async function countViaApi(ctx: StoreContext): Promise<number> {
@@ -114,11 +134,17 @@ export function scaleResults(ctx: StoreContext, small: ScalePhase, large: ScaleP
       store: ctx.store,
       floor: "— (target: ready < 2 s)",
       metrics: [
-        metric(`ready, ${k(large.leases)} leases`, "ms", large.readyMs, undefined, {
-          on: "ours",
-          op: "<",
-          value: 2000,
-        }),
+        metric(
+          `ready, ${k(large.leases)} leases (median of ${large.readyRunsMs.length})`,
+          "ms",
+          large.readyMs,
+          undefined,
+          {
+            on: "ours",
+            op: "<",
+            value: 2000,
+          },
+        ),
         metric(`ready, ${k(small.leases)} leases`, "ms", small.readyMs),
         metric(`busy after ready, ${k(large.leases)} leases`, "ms", large.busyAfterReadyMs ?? Number.NaN),
         metric(`RSS at ready, ${k(large.leases)} leases`, "MB", large.rssAtReadyMb ?? Number.NaN),

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
-import { runInit } from "./commands/init.js";
-import { runRotateMasterKey } from "./commands/rotate-master-key.js";
-import { runStart } from "./commands/start.js";
+import { openStoreEarly } from "./commands/early-store.js";
 import { ConfigError, parseConfig } from "./config.js";
 import { isSikkerKeyError } from "./errors.js";
 import { describeError, redact } from "./log/index.js";
 import { SERVER_VERSION } from "./version.js";
+
+// Each command loads its module graph when it runs: `--help` stays quick, and `start` can
+// begin opening the store while the server's modules load.
 
 /** Exit codes: 1 refused/failed, 2 bad usage or configuration. */
 const EXIT_FAILED = 1;
@@ -42,6 +43,7 @@ common(program.command("init"))
   .requiredOption("--owner <email>", "the owner's email address")
   .option("--json", "print the result as JSON")
   .action(async (flags: CommonFlags & { owner: string; json?: boolean }) => {
+    const { runInit } = await import("./commands/init.js");
     await runInit(config(flags), { owner: flags.owner, json: flags.json === true });
   });
 
@@ -50,7 +52,10 @@ common(program.command("start"))
   .option("--listen <host:port>", "address to listen on (default 127.0.0.1:8420)")
   .option("--trust-proxy", "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
   .action(async (flags: CommonFlags) => {
-    await runStart(config(flags));
+    const parsed = config(flags);
+    const opening = openStoreEarly(parsed);
+    const { runStart } = await import("./commands/start.js");
+    await runStart(parsed, opening);
   });
 
 common(program.command("rotate-master-key"))
@@ -62,6 +67,7 @@ common(program.command("rotate-master-key"))
   .option("--json", "print the report as JSON")
   .action(async (flags: CommonFlags & { resealOnly?: boolean; retire?: boolean; json?: boolean }) => {
     const step = flags.retire ? "retire" : flags.resealOnly ? "reseal" : "rotate";
+    const { runRotateMasterKey } = await import("./commands/rotate-master-key.js");
     await runRotateMasterKey(config(flags), { step, json: flags.json === true });
   });
 

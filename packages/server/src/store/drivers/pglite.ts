@@ -18,9 +18,9 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
   if (dataDir) {
     const path = join(dataDir, "store");
     await mkdir(path, { recursive: true, mode: 0o700 });
-    client = await PGlite.create({ dataDir: path });
+    client = await PGlite.create({ dataDir: path, startParams: START_PARAMS });
   } else {
-    client = await PGlite.create({ loadDataDir: await migratedTemplate() });
+    client = await PGlite.create({ loadDataDir: await migratedTemplate(), startParams: START_PARAMS });
   }
   await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsDir() });
   const db = drizzle(client, { schema }) as unknown as Db;
@@ -42,6 +42,14 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
   };
 }
 
+/**
+ * PGlite starts PostgreSQL with 128 MB of shared buffers, and zeroing them is half of its boot
+ * (1.3 s → 0.75 s at 16 MB, measured here). The data files sit in the OS page cache anyway, so a
+ * miss costs a read(2), not a disk seek; 32 MB holds the hot indexes of 100,000 leases. It also
+ * keeps 100 MB off the server's resident memory.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
+
 let template: Promise<Blob> | undefined;
 
 /**
@@ -51,7 +59,7 @@ let template: Promise<Blob> | undefined;
  */
 function migratedTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const client = await PGlite.create();
+    const client = await PGlite.create({ startParams: START_PARAMS });
     await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsDir() });
     const dump = await client.dumpDataDir("none");
     await client.close();
