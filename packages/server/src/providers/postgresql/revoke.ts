@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ReservedSql } from "postgres";
 import type { RevokeResult, TargetConnection } from "../provider.js";
 import { ProviderError } from "../provider.js";
 import { readFailure, toProviderError } from "./errors.js";
 import { MAX_IDENTIFIER_BYTES } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
-import type { SerialQueues } from "./queue.js";
+import { type DropBatches, pipeline, signalSessions } from "./drop-batch.js";
 import { retryConcurrentUpdate } from "./retry.js";
 
 /** What revocation needs to know about the admin; the same for every login of a pool. */
@@ -32,35 +31,9 @@ function factsOf(sql: Sql): Promise<AdminFacts> {
   return facts;
 }
 
-/** The first rejection of a pipeline (the ones after it are PostgreSQL refusing the rest), or undefined. */
-function firstFailure(settled: PromiseSettledResult<unknown>[]): unknown {
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  return failed ? (failed.reason as unknown) : undefined;
-}
-
 const NO_SUCH_ROLE = "42704";
 
-/**
- * Signals every session of the login to end. The call sits in the select list, not the WHERE
- * clause, where the planner could run it before the filter on other sessions.
- */
-function signalSessions(conn: ReservedSql, login: string) {
-  return conn<{ pid: number; ended: boolean }[]>`
-    SELECT pid, pg_terminate_backend(pid) AS ended FROM pg_stat_activity
-    WHERE usename = ${login} AND pid <> pg_backend_pid()`;
-}
-
 const signalled = (rows: { pid: number; ended: boolean }[]) => rows.filter((r) => r.ended).map((r) => r.pid);
-
-/**
- * postgres.js sends a query when it is first awaited, not when it is built: sending them here, in
- * the order given, is what makes a pipeline run in that order. Every answer is awaited.
- */
-type Pending = PromiseLike<unknown> & { execute(): unknown };
-function pipeline(queries: (Pending | undefined)[]): Promise<PromiseSettledResult<unknown>[]> {
-  for (const q of queries) q?.execute();
-  return Promise.allSettled(queries);
-}
 
 /**
  * Step 1, one round trip: NOLOGIN, the admin's membership, the sessions signalled, pipelined on
@@ -83,7 +56,7 @@ async function cutAccess(
         ? conn`GRANT ${conn(login)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`
         : conn`GRANT ${conn(login)} TO CURRENT_USER`;
     // Every answer is awaited before the connection goes back.
-    const [cut, , sessions] = (await pipeline([nologin, member, signalSessions(conn, login)])) as [
+    const [cut, , sessions] = (await pipeline([nologin, member, signalSessions(conn, [login])])) as [
       PromiseSettledResult<unknown>,
       PromiseSettledResult<unknown>,
       PromiseSettledResult<unknown>,
@@ -115,36 +88,10 @@ async function waitGone(sql: Sql, pids: number[]): Promise<void> {
   }
 }
 
-/**
- * Step 2, one round trip: REASSIGN OWNED, DROP OWNED, a last sweep of sessions, DROP ROLE in one
- * transaction, BEGIN to COMMIT sent as one pipeline (as a mint is). After a failed statement
- * PostgreSQL refuses the rest (25P02) and turns our COMMIT into a ROLLBACK: all of it or nothing.
- * Returns the sessions the last sweep ended.
- */
-async function dropRole(sql: Sql, login: string): Promise<number> {
-  const conn = await sql.reserve();
-  try {
-    const settled = await pipeline([
-      conn`BEGIN`,
-      conn`REASSIGN OWNED BY ${conn(login)} TO CURRENT_USER`,
-      conn`DROP OWNED BY ${conn(login)}`,
-      // A session that passed its login check just before NOLOGIN committed may only now show up
-      // in pg_stat_activity: end it too, while the admin still may.
-      signalSessions(conn, login),
-      conn`DROP ROLE ${conn(login)}`,
-      conn`COMMIT`,
-    ]);
-    const failure = firstFailure(settled);
-    if (failure !== undefined) throw failure;
-    return signalled((settled[3] as PromiseFulfilledResult<{ pid: number; ended: boolean }[]>).value).length;
-  } finally {
-    conn.release();
-  }
-}
-
 export interface RevokeDeps {
   pool(target: TargetConnection): Sql;
-  queues: SerialQueues;
+  /** Step 2, grouped per target with the other drops waiting in its queue. */
+  drops: DropBatches;
 }
 
 /**
@@ -156,8 +103,10 @@ export interface RevokeDeps {
  *    REASSIGN/DROP OWNED require and which lets it end the login's sessions without
  *    `pg_signal_backend`; and every open session of the login is terminated (`VALID UNTIL` and
  *    NOLOGIN spare them). Signalled sessions are waited for before step 2.
- * 2. REASSIGN OWNED (to the admin), DROP OWNED, DROP ROLE in one transaction, queued with the
- *    target's mints: DROP OWNED revokes grants, and GRANT/REVOKE on one object collide.
+ * 2. REASSIGN OWNED (to the admin), DROP OWNED, a last sweep of sessions, DROP ROLE in one
+ *    transaction, queued with the target's mints (DROP OWNED revokes grants, and GRANT/REVOKE
+ *    on one object collide), together with the other logins waiting in that queue
+ *    (drop-batch.ts).
  * Any failure leaves the login unable to log in and is retryable, so the lease engine tries again
  * with backoff (objects in another database, for example, block DROP ROLE until a DBA acts).
  */
@@ -182,9 +131,7 @@ export async function revokeLogin(
     await waitGone(sql, cut.pids);
 
     step = "dropping the role";
-    const late = await deps.queues.run(targetAddress(target), () =>
-      retryConcurrentUpdate(() => dropRole(sql, login)),
-    );
+    const late = await deps.drops.drop(sql, targetAddress(target), login);
     return { existed: true, dropped: true, terminatedSessions: terminated + late };
   } catch (err) {
     adminFacts.delete(sql);

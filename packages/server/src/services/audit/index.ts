@@ -15,6 +15,8 @@ export type { NewAuditEvent } from "./event.js";
 export interface AuditLog {
   /** Appends an event (inside `tx` when given, so it commits with the change it records). */
   record(event: NewAuditEvent, tx?: Db): Promise<void>;
+  /** Appends several events in one statement, inside `tx`: for changes recorded in bulk. */
+  recordMany(events: NewAuditEvent[], tx: Db): Promise<void>;
   query(q: AuditQuery): Promise<{ items: AuditEvent[]; nextCursor?: string }>;
   verify(): Promise<AuditVerify>;
   exportAll(): AsyncIterable<AuditEvent>;
@@ -66,20 +68,26 @@ export function createAuditLog(deps: { db: Db; clock: Clock }): AuditLog {
   // ones share one insert. Each caller still returns only once its own event is stored.
   // One parameter for the whole batch: a multi-row VALUES through the query builder is 15
   // parameters per event, and building and binding those cost more than the insert.
-  const batches = new GroupCommit<ReturnType<typeof toRow>, void>(async (rows) => {
-    await db.execute(sql`
+  const insertAll = async (on: Db, rows: AuditInsert[]) => {
+    await on.execute(sql`
       insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS})
       select ${AUDIT_INSERT_COLUMNS}
       from jsonb_to_recordset(${JSON.stringify(rows.map(toColumns))}::jsonb) as x(
         id text, at timestamptz, action text, outcome text, actor_type text, actor_id text,
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
         login text, source_ip text, reason text, detail jsonb)`);
+  };
+  const batches = new GroupCommit<ReturnType<typeof toRow>, void>(async (rows) => {
+    await insertAll(db, rows);
     return rows.map(() => undefined);
   });
   return {
     async record(event, tx) {
       if (tx) await tx.insert(schema.auditEvents).values(toRow(event));
       else await batches.submit(toRow(event));
+    },
+    async recordMany(events, tx) {
+      if (events.length > 0) await insertAll(tx, events.map(toRow));
     },
     query: (q) => queryEvents(db, q),
     verify: () => verifyChain(db),

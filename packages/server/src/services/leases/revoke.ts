@@ -155,24 +155,21 @@ export async function recordRevoked(
       .set({ state: "revoked", revokedAt: now, sealedPassword: null, nextAttemptAt: null, lastError: null })
       .where(and(anyId(l.id, [...results.keys()]), eq(l.state, "revoking")))
       .returning();
-    // On PostgreSQL these go out as one pipeline; PGlite runs them one after another.
-    await Promise.all(
+    await ctx.audit.recordMany(
       rows.map((row) => {
         const result = results.get(row.id)!;
-        return ctx.audit.record(
-          leaseEvent("lease.revoke", row, actor, {
-            reason: row.revokeReason ?? "operator",
-            detail: {
-              existed: result.existed,
-              terminatedSessions: result.terminatedSessions,
-              attempts: row.attempts + 1,
-              createdAt: row.createdAt.toISOString(),
-              requestedAt: row.revokeRequestedAt?.toISOString() ?? null,
-            },
-          }),
-          tx,
-        );
+        return leaseEvent("lease.revoke", row, actor, {
+          reason: row.revokeReason ?? "operator",
+          detail: {
+            existed: result.existed,
+            terminatedSessions: result.terminatedSessions,
+            attempts: row.attempts + 1,
+            createdAt: row.createdAt.toISOString(),
+            requestedAt: row.revokeRequestedAt?.toISOString() ?? null,
+          },
+        });
       }),
+      tx,
     );
     return rows.length;
   });
