@@ -26,7 +26,7 @@ import { size } from "./support/scale.js";
 const MACHINES = size(4, 24);
 const OUTAGE_MS = size(5_000, 30_000);
 /** Longest any request may take to be answered, outage or not: a 503 must come fast. */
-const ANSWER_BOUND_MS = 10_000;
+const ANSWER_BOUND_MS = 5_000;
 /** From the store's return to every machine reading again, with no restart of the server. */
 const RECOVERY_BOUND_MS = 30_000;
 

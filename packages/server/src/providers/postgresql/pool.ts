@@ -24,6 +24,10 @@ export function clientOptions(target: TargetConnection, options: PoolOptions = {
     max: options.max ?? 4,
     idle_timeout: options.idleTimeoutSeconds ?? 60,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
+    // A target that is down must fail a mint fast (a retryable 503 to the machine) and leave
+    // retrying to the lease engine's own backoff. postgres.js's default pause between connect
+    // attempts grows to 20 s, and every query queued behind a failed attempt waits it out.
+    backoff: () => 0.05,
     // Every mint is a new statement text: preparing them would only grow each connection's
     // statement cache. (fetch_types stays on: postgres.js 3.4's reserve() never resolves on a
     // fresh connection without it, and mints run on reserved connections.)
