@@ -50,7 +50,8 @@ export async function activate(
   // One statement, so one implicit transaction: the row and its audit event commit together.
   const result = await ctx.db.execute(sql`
     with a as (
-      update ${l} set state = 'active' where id = ${minting.id} and state = 'minting' returning id
+      update ${l} set state = 'active', next_attempt_at = null
+      where id = ${minting.id} and state = 'minting' returning id
     ),
     ev as (${insertAuditWhere(event, ctx.clock.now(), sql`exists (select 1 from a)`)})
     select id from a`);
@@ -91,7 +92,7 @@ export async function failMint(
   });
   await ctx.db.execute(sql`
     with f as (
-      update ${l} set state = 'failed', last_error = ${message}, sealed_password = null
+      update ${l} set state = 'failed', last_error = ${message}, sealed_password = null, next_attempt_at = null
       where id = ${minting.id} and state = 'minting'
     )
     ${insertAuditWhere(event, ctx.clock.now(), sql`true`)}`);

@@ -10,6 +10,7 @@ import type { EngineContext } from "./options.js";
 import { claimSlot, type MintingValues } from "./mint-claim.js";
 import type { LeaseRow } from "./queries.js";
 import { attemptRevoke, claimMarkFrom } from "./revoke.js";
+import { mintDeadline, startHeartbeat } from "./mint-heartbeat.js";
 import { machineError } from "./safe-error.js";
 import { type LeaseActor, SYSTEM } from "./lease-events.js";
 
@@ -99,6 +100,7 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
     createdAt: now,
     expiresAt,
     hardMaxAt,
+    mintDeadline: mintDeadline(ctx, now),
   };
   const claimMark = claimMarkFrom(ctx, now);
   let claimed: Awaited<ReturnType<typeof claimSlot>>;
@@ -116,14 +118,19 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
     const claim = { row: superseded, claimMark };
     ctx.background.run(() => attemptRevoke(ctx, claim, SYSTEM));
   }
+  const stopHeartbeat = startHeartbeat(ctx, id);
   try {
-    await createLogin(ctx, config, values, credential);
-  } catch (error) {
-    await failMint(ctx, config, values, error, req.actor);
-    throw machineError(error);
+    try {
+      await createLogin(ctx, config, values, credential);
+    } catch (error) {
+      await failMint(ctx, config, values, error, req.actor);
+      throw machineError(error);
+    }
+    const row = await activate(ctx, config, values, req.actor);
+    return { row, password, how: "minted", config };
+  } finally {
+    stopHeartbeat();
   }
-  const row = await activate(ctx, config, values, req.actor);
-  return { row, password, how: "minted", config };
 }
 
 async function recordLimit(ctx: EngineContext, req: MintRequest): Promise<void> {

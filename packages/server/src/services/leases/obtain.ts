@@ -3,6 +3,7 @@ import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
 import type { LeaseActor } from "./lease-events.js";
 import { type MachineRef, mint, type Obtained, passwordAad, type SecretRef } from "./mint.js";
+import { mintStaleAt, staleMinting } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { findCurrent, findLease, type LeaseRow } from "./queries.js";
 import { renew, renewedExpiry } from "./renew.js";
@@ -78,22 +79,31 @@ async function currentLease(ctx: EngineContext, secretId: string, machineId: str
 
 /**
  * Another process holds the slot with a mint in progress: wait for it to finish, bounded. A
- * mint older than the grace period belongs to a process that died; it is marked failed here so
- * the machine need not wait for the reconciler (which drops the role if it exists).
+ * mint past its deadline (it stopped beating: mint-heartbeat.ts) belongs to a process that died;
+ * it is marked failed here so the machine need not wait for the reconciler (which drops the role
+ * if it exists).
  */
 async function waitWhileMinting(ctx: EngineContext, lease: LeaseRow): Promise<void> {
   const deadline = Date.now() + ctx.opts.mintWaitMs;
+  let latest = lease;
   for (;;) {
-    const staleAt = lease.createdAt.getTime() + ctx.opts.mintingGraceSeconds * 1000;
-    if (ctx.clock.now().getTime() >= staleAt) {
+    const now = ctx.clock.now();
+    if (now.getTime() >= mintStaleAt(ctx, latest)) {
+      // Only if it is still stale as the store sees it: the mint may have beaten since we read.
       await ctx.db
         .update(schema.leases)
-        .set({ state: "failed", lastError: "mint did not complete in time", sealedPassword: null })
-        .where(and(eq(schema.leases.id, lease.id), eq(schema.leases.state, "minting")));
+        .set({
+          state: "failed",
+          lastError: "mint did not complete in time",
+          sealedPassword: null,
+          nextAttemptAt: null,
+        })
+        .where(and(eq(schema.leases.id, lease.id), staleMinting(ctx, now)));
       return;
     }
     const row = await findLease(ctx.db, lease.id);
     if (row?.state !== "minting") return;
+    latest = row;
     if (Date.now() >= deadline) {
       throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the credential is still being minted; try again");
     }

@@ -1,10 +1,11 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
+import { staleMinting } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { LIVE_STATES, type LeaseRow } from "./queries.js";
 import { operatorMessage } from "./safe-error.js";
@@ -71,11 +72,15 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
 }
 
 async function cleanStaleMints(ctx: EngineContext): Promise<number> {
-  const cutoff = new Date(ctx.clock.now().getTime() - ctx.opts.mintingGraceSeconds * 1000);
   const stale = await ctx.db
     .update(l)
-    .set({ state: "failed", lastError: "mint did not complete (server stopped?)", sealedPassword: null })
-    .where(and(eq(l.state, "minting"), lt(l.createdAt, cutoff)))
+    .set({
+      state: "failed",
+      lastError: "mint did not complete (server stopped?)",
+      sealedPassword: null,
+      nextAttemptAt: null,
+    })
+    .where(staleMinting(ctx, ctx.clock.now()))
     .returning();
   await forEachLimit(stale, ctx.opts.concurrency, async (row) => {
     let cleanup: string;

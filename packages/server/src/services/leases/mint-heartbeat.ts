@@ -1,0 +1,54 @@
+import { and, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { schema } from "../../store/index.js";
+import type { EngineContext } from "./options.js";
+import type { LeaseRow } from "./queries.js";
+
+const l = schema.leases;
+
+/**
+ * A mint in progress says so. Its `minting` row carries a deadline in `next_attempt_at` (a column
+ * no `minting` row uses otherwise), set when the row is claimed and pushed forward every third of
+ * the grace period for as long as the role is being created. A row past its deadline belongs to a
+ * process that died or lost the store, and that, not the row's age, is what the reconciler and
+ * waiting readers judge: a mint held up by a slow target or a long queue is not given up on and
+ * its login thrown away while it is still working.
+ */
+export function mintDeadline(ctx: EngineContext, from: Date): Date {
+  return new Date(from.getTime() + ctx.opts.mintingGraceSeconds * 1000);
+}
+
+/** Starts pushing the deadline of `leaseId` forward; call the result when the mint is over. */
+export function startHeartbeat(ctx: EngineContext, leaseId: string): () => void {
+  const timer = setInterval(
+    () => {
+      const deadline = mintDeadline(ctx, ctx.clock.now());
+      // Background work: a failed beat (the store is down) leaves the previous deadline standing.
+      ctx.background.run(async () => {
+        await ctx.db
+          .update(l)
+          .set({ nextAttemptAt: deadline })
+          .where(and(eq(l.id, leaseId), eq(l.state, "minting")));
+      });
+    },
+    (ctx.opts.mintingGraceSeconds * 1000) / 3,
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * `minting` rows whose mint stopped beating. Rows written before deadlines existed have none and
+ * are judged by their age, as they were then.
+ */
+export function staleMinting(ctx: EngineContext, now: Date): SQL {
+  const cutoff = new Date(now.getTime() - ctx.opts.mintingGraceSeconds * 1000);
+  return and(
+    eq(l.state, "minting"),
+    or(lt(l.nextAttemptAt, now), and(isNull(l.nextAttemptAt), lt(l.createdAt, cutoff))),
+  )!;
+}
+
+/** When `row` (as last read) counts as stale, in epoch milliseconds. */
+export function mintStaleAt(ctx: EngineContext, row: LeaseRow): number {
+  return row.nextAttemptAt?.getTime() ?? mintDeadline(ctx, row.createdAt).getTime();
+}
