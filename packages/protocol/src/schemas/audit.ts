@@ -78,7 +78,13 @@ export const auditQuerySchema = z.object({
   since: isoTimeSchema.optional(),
   until: isoTimeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().optional(),
+  /** An event's `seq`, as `nextCursor` gives it. */
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,17}$/, {
+      message: "not a cursor this server gave out (pass nextCursor as it was returned)",
+    })
+    .optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

@@ -34,10 +34,20 @@ export const leaseSchema = z.object({
 });
 export type Lease = z.infer<typeof leaseSchema>;
 
+/** `<created_at ISO>~<lease id>`, as `nextCursor` gives it: anything else is refused, not ignored. */
+export const leaseCursorSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z~[A-Za-z0-9_]{1,128}$/, {
+    message: "not a cursor this server gave out (pass nextCursor as it was returned)",
+  })
+  .refine((cursor) => !Number.isNaN(Date.parse(cursor.split("~")[0]!)), {
+    message: "not a cursor this server gave out (pass nextCursor as it was returned)",
+  });
+
 export const leaseQuerySchema = z.object({
   secret: z.string().optional(),
   machine: z.string().optional(),
   state: leaseStateSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().optional(),
+  cursor: leaseCursorSchema.optional(),
 });

@@ -29,6 +29,8 @@ export async function newIdentity(): Promise<TestIdentity> {
 export interface SignedOptions {
   method?: string;
   body?: unknown;
+  /** Bytes sent as they are (JSON content type), instead of `body` serialized. */
+  rawBody?: Uint8Array;
   keyId: string;
   key: SigningKey;
   /** Unix seconds; defaults to the harness clock. */
@@ -41,7 +43,7 @@ export interface SignedOptions {
 /** A machine request as the SDK would send it, signed for http://localhost. */
 export async function signed(h: Harness, path: string, options: SignedOptions): Promise<Response> {
   const method = options.method ?? "GET";
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const headers: Record<string, string> = body ? { "content-type": "application/json" } : {};
   Object.assign(
     headers,

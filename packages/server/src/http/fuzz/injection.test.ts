@@ -194,6 +194,24 @@ describe("injection: values round-trip exactly", () => {
       body: invalid,
     });
     expect((await expectJson(res, 400))["code"]).toBe("MALFORMED_JSON");
+
+    // The same on enrollment, whose body is read as bytes for its signature: refused, not
+    // decoded with U+FFFD in place of the bad byte.
+    const identity = await newIdentity();
+    const enroll = new TextEncoder().encode(
+      JSON.stringify({ token: "x", name: "m-\u0001", publicKeyPem: identity.publicKeyPem }),
+    );
+    const at = enroll.indexOf(0x5c); // the backslash of \u0001: a byte that cannot start UTF-8 goes there
+    const broken = new Uint8Array([...enroll.slice(0, at), 0xc0, 0x80, ...enroll.slice(at + 6)]);
+    const before = await snapshot(h.store);
+    const enrolled = await signed(h, "/v1/enroll", {
+      method: "POST",
+      rawBody: broken,
+      keyId: identity.thumbprint,
+      key: identity.key,
+    });
+    expect((await expectJson(enrolled, 400))["code"]).toBe("MALFORMED_JSON");
+    expect(storeChanges(before, await snapshot(h.store)).filter((c) => !/audit|nonce/.test(c))).toEqual([]);
   });
   // Regression: zod dropped a `__proto__` field without an issue, so the secret lost it and the caller got 201.
   it("a field named __proto__ is refused, not silently dropped", async () => {

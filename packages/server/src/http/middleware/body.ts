@@ -51,14 +51,18 @@ function refuseUnstorable(value: unknown, what: string): void {
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
-/** The body as UTF-8 text (RFC 8259 §8.1): invalid bytes are refused, not replaced with U+FFFD. */
-export async function bodyText(c: Context): Promise<string> {
-  const bytes = await c.req.arrayBuffer();
+/** Body bytes as UTF-8 text (RFC 8259 §8.1): invalid bytes are refused, not replaced with U+FFFD. */
+export function decodeUtf8(bytes: ArrayBuffer | Uint8Array | undefined): string {
   try {
-    return UTF8.decode(bytes);
+    return UTF8.decode(bytes ?? new Uint8Array());
   } catch {
     throw new SikkerKeyError("MALFORMED_JSON", "the request body is not valid UTF-8");
   }
+}
+
+/** The body as UTF-8 text; see decodeUtf8. */
+export async function bodyText(c: Context): Promise<string> {
+  return decodeUtf8(await c.req.arrayBuffer());
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.output<S> {

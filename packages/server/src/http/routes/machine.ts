@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Services } from "../../services/index.js";
 import type { AppEnv } from "../env.js";
 import { throttleAuthFailures } from "../middleware/auth-throttle.js";
-import { bodyBytes, limitBody, parseJsonText, validate } from "../middleware/body.js";
+import { bodyBytes, decodeUtf8, limitBody, parseJsonText, validate } from "../middleware/body.js";
 import { machineAuth, receivedRequest } from "../middleware/machine-auth.js";
 
 /** The signed machine API: enrollment, whoami, reads. */
@@ -13,10 +13,7 @@ export function machineRoutes(services: Services): Hono<AppEnv> {
 
   app.post("/enroll", limitBody, throttleAuthFailures(services.authThrottle, "machine"), async (c) => {
     const body = await bodyBytes(c);
-    const input = validate(
-      enrollRequestSchema,
-      parseJsonText(c, new TextDecoder().decode(body ?? new Uint8Array())),
-    );
+    const input = validate(enrollRequestSchema, parseJsonText(c, decodeUtf8(body)));
     const ctx = { sourceIp: c.get("sourceIp"), path: c.req.path };
     // Proof of possession: the request is signed by the key it asks to enroll.
     const thumbprint = await services.machineAuth.verifyEnrollment(

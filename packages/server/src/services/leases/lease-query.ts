@@ -6,6 +6,7 @@ import { resolveMachine } from "../machines/resolve.js";
 import { type Page, type PageRequest, toPage } from "../paging.js";
 import { memberVaultIds } from "../vaults/access.js";
 import { toLease } from "./lease-view.js";
+import { leaseCursorOf, parseLeaseCursor } from "./lease-cursor.js";
 
 export interface LeaseFilter extends PageRequest {
   secret?: string | undefined;
@@ -33,8 +34,7 @@ export function createLeaseQueryService(deps: { db: Db }): LeaseQueryService {
         where.push(eq(l.machineId, machine.id));
       }
       if (filter.state) where.push(eq(l.state, filter.state));
-      // Lease ids are random, so pages follow (created_at, id), and the cursor carries both.
-      const cursor = parseCursor(filter.cursor);
+      const cursor = parseLeaseCursor(filter.cursor);
       if (cursor)
         where.push(or(lt(l.createdAt, cursor.at), and(eq(l.createdAt, cursor.at), lt(l.id, cursor.id)))!);
       const rows = await db
@@ -47,15 +47,9 @@ export function createLeaseQueryService(deps: { db: Db }): LeaseQueryService {
       return toPage(
         rows,
         filter.limit,
-        (r) => `${r.lease.createdAt.toISOString()}~${r.lease.id}`,
+        (r) => leaseCursorOf(r.lease),
         (r) => toLease(r.lease, r.machineName),
       );
     },
   };
-}
-
-function parseCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  const [time, id] = cursor?.split("~") ?? [];
-  const at = new Date(time ?? "");
-  return id && !Number.isNaN(at.getTime()) ? { at, id } : undefined;
 }

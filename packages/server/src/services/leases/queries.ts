@@ -5,6 +5,7 @@ import { resultRows } from "../../store/rows.js";
 import type { Page } from "../paging.js";
 import { leaseFromJson } from "./lease-json.js";
 import { toLease } from "./lease-view.js";
+import { leaseCursorOf, parseLeaseCursor } from "./lease-cursor.js";
 
 export type LeaseRow = typeof schema.leases.$inferSelect;
 
@@ -87,7 +88,7 @@ export async function listLeases(db: Db, q: LeaseListQuery): Promise<Page<Lease>
   if (q.secret) where.push(eq(l.secretId, q.secret));
   if (q.machine) where.push(eq(l.machineId, q.machine));
   if (q.state) where.push(eq(l.state, q.state));
-  const cursor = parseCursor(q.cursor);
+  const cursor = parseLeaseCursor(q.cursor);
   if (cursor)
     where.push(or(lt(l.createdAt, cursor.at), and(eq(l.createdAt, cursor.at), lt(l.id, cursor.id)))!);
   const rows = await db
@@ -101,14 +102,6 @@ export async function listLeases(db: Db, q: LeaseListQuery): Promise<Page<Lease>
   const last = page.at(-1);
   return {
     items: page.map((r) => toLease(r.lease, r.machineName ?? undefined)),
-    ...(rows.length > q.limit && last
-      ? { nextCursor: `${last.lease.createdAt.toISOString()}~${last.lease.id}` }
-      : {}),
+    ...(rows.length > q.limit && last ? { nextCursor: leaseCursorOf(last.lease) } : {}),
   };
-}
-
-function parseCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  const [time, id] = cursor?.split("~") ?? [];
-  const at = new Date(time ?? "");
-  return id && !Number.isNaN(at.getTime()) ? { at, id } : undefined;
 }

@@ -111,4 +111,28 @@ describe("leases API", () => {
       "NOT_FOUND",
     );
   });
+
+  it("refuses a cursor it did not give out, instead of starting from the top", async () => {
+    const bad = [
+      ["/v1/admin/leases", "garbage"],
+      ["/v1/admin/leases", "2026-11-30T10:00:00.000Z"],
+      ["/v1/admin/leases", "2026-13-45T99:99:99.000Z~lease_x"],
+      ["/v1/admin/leases", "2026-11-30T10:00:00.000Z~lease x'--"],
+      ["/v1/admin/audit", "garbage"],
+      ["/v1/admin/audit", "-1"],
+      ["/v1/admin/audit", "0"],
+    ];
+    for (const [path, cursor] of bad) {
+      const body = await expectJson(
+        await h.admin("GET", `${path}?cursor=${encodeURIComponent(cursor!)}`),
+        400,
+      );
+      expect(body["code"], `${path} ${cursor}`).toBe("VALIDATION_FAILED");
+    }
+    // What the server gives out is taken.
+    expect(
+      (await h.admin("GET", "/v1/admin/leases?cursor=2026-11-30T10%3A00%3A00.000Z~lease_abc")).status,
+    ).toBe(200);
+    expect((await h.admin("GET", "/v1/admin/audit?cursor=12")).status).toBe(200);
+  });
 });
