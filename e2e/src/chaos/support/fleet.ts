@@ -144,6 +144,8 @@ export function cliJson<T = Record<string, unknown>>(result: RunResult): T {
 export interface LeasedTarget {
   database: string;
   admin: { user: string; password: string };
+  /** A NOLOGIN role holding SELECT on `orders`, which the admin may grant. */
+  group: string;
 }
 
 /**
@@ -156,7 +158,13 @@ export async function createTarget(): Promise<LeasedTarget> {
   await pg.query("create table orders (id int primary key)", [], { database });
   const admin = await pg.createCreateroleAdmin({ database });
   await pg.query(`grant select on orders to "${admin.user}" with grant option`, [], { database });
-  return { database, admin };
+  // The group role docs/leased-credentials.md recommends: table grants put one ACL entry per live
+  // login on the table, and PostgreSQL refuses the GRANT past about 2,400 of them.
+  const group = `orders_reader_${database}`;
+  await pg.query(`create role "${group}" nologin`, [], { database });
+  await pg.query(`grant select on orders to "${group}"`, [], { database });
+  await pg.query(`grant "${group}" to "${admin.user}" with admin option`, [], { database });
+  return { database, admin, group };
 }
 
 export interface LeasedSecretOptions {
@@ -170,13 +178,21 @@ export async function createLeasedSecrets(
   fleet: Fleet,
   target: LeasedTarget,
   secrets: LeasedSecretOptions[],
+  /** "table": `GRANT SELECT ON orders` to each login (every mint touches one shared ACL);
+   * "group": membership in `target.group` (no limit on live logins). */
+  grantsKind: "table" | "group" = "table",
 ): Promise<void> {
   const pg = pgFromInject();
   cliJson(await fleet.cli(["vault", "create", "prod", "--json"]));
   cliJson(await fleet.cli(["project", "create", "api", "--vault", "prod", "--json"]));
   const grants = join(fleet.dir, "grants.sql");
   const { writeFile } = await import("node:fs/promises");
-  await writeFile(grants, "GRANT SELECT ON orders TO {{name}};\n");
+  await writeFile(
+    grants,
+    grantsKind === "table"
+      ? "GRANT SELECT ON orders TO {{name}};\n"
+      : `GRANT "${target.group}" TO {{name}};\n`,
+  );
   for (const s of secrets) {
     const created = await fleet.cli(
       [
