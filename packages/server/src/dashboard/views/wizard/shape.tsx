@@ -51,10 +51,10 @@ export function ShapeStep(p: WizardProps) {
           p.canEditGrants ? (
             <>
               Runs on each new login; <code>{"{{name}}"}</code> becomes the login's quoted name. Blank: a
-              login with no extra privileges. Example: <code>{EXAMPLE}</code>, where{" "}
-              <code>app_reader</code> is a role holding the privileges. Prefer such a group role to
-              grants on tables: each live login adds an entry to every table it is granted, and
-              PostgreSQL refuses the next grant at about 2,400 of them.
+              login with no extra privileges. Example: <code>{EXAMPLE}</code>, where <code>app_reader</code>{" "}
+              is a role holding the privileges. Prefer such a group role to grants on tables: each live login
+              adds an entry to every table it is granted, and PostgreSQL refuses the next grant at about 2,400
+              of them.
             </>
           ) : (
             "Only a vault owner may set or change the grants template; you can see it, not edit it."
