@@ -7,6 +7,7 @@ import type { DashEnv } from "./env.js";
 import { dashboardErrors, notFoundPage } from "./errors.js";
 import { assetRoutes } from "./http/assets.js";
 import { securityHeaders } from "./http/headers.js";
+import { refuseUnstorablePath } from "../http/middleware/path-text.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
 import { enrollmentRoutes } from "./routes/enrollment.js";
@@ -54,6 +55,8 @@ export function createDashboard(deps: DashboardDeps): Hono<DashEnv> {
   app.use(
     "*",
     only(ours, securityHeaders),
+    // Also done by the JSON API's app; here too, so the dashboard holds up wherever it is mounted.
+    only(ours, refuseUnstorablePath<DashEnv>()),
     // Large enough for a CA bundle and a grants template (64 KiB each), small enough to refuse junk.
     only(ours, bodyLimit({ maxSize: 256 * 1024 })),
     only(ours, readForm),

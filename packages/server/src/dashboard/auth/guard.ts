@@ -1,9 +1,15 @@
 import type { MiddlewareHandler } from "hono";
+import { SikkerKeyError } from "../../errors.js";
+import { isUnstorableText } from "../../http/middleware/validation.js";
 import type { DashboardContext } from "../deps.js";
 import type { DashEnv, FormFields } from "../env.js";
 import { overTls, sessionCookie } from "../http/cookies.js";
 
-/** Parses a posted form once; files are never expected, so they are dropped. */
+/**
+ * Parses a posted form once; files are never expected, so they are dropped. Text the store cannot
+ * hold (U+0000; lone surrogates arrive as U+FFFD from the form decoder) is refused here, as the
+ * JSON API refuses it, instead of failing a query further down.
+ */
 export const readForm: MiddlewareHandler<DashEnv> = async (c, next) => {
   const form: FormFields = {};
   if (c.req.method === "POST") {
@@ -12,6 +18,11 @@ export const readForm: MiddlewareHandler<DashEnv> = async (c, next) => {
       const strings = (Array.isArray(value) ? value : [value]).filter(
         (v): v is string => typeof v === "string",
       );
+      if ([key, ...strings].some(isUnstorableText)) {
+        throw new SikkerKeyError("VALIDATION_FAILED", "the form holds text that no field can store", [
+          { path: "form", message: "U+0000 or a lone surrogate" },
+        ]);
+      }
       if (strings.length > 0) form[key] = strings.length === 1 ? strings[0]! : strings;
     }
   }

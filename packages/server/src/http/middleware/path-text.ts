@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Env, MiddlewareHandler } from "hono";
 import { SikkerKeyError } from "../../errors.js";
 import type { AppEnv } from "../env.js";
 import { isUnstorableText } from "./validation.js";
@@ -8,7 +8,7 @@ import { isUnstorableText } from "./validation.js";
  * surrogate: such a path names nothing, and deeper down it would fail the query (a 500). One
  * check for every route, before any of them looks anything up.
  */
-export function refuseUnstorablePath(): MiddlewareHandler<AppEnv> {
+export function refuseUnstorablePath<E extends Env = AppEnv>(): MiddlewareHandler<E> {
   return async (c, next) => {
     let decoded: string;
     try {
