@@ -10,16 +10,7 @@ describe("dashboard machines, enrollment tokens and audit", () => {
     w = await dashboardWorld();
     vaultId = (await w.services.vaults.create(w.owner, "prod")).id;
     await w.services.projects.create(w.owner, vaultId, "api");
-    await w.services.secrets.create(w.owner, {
-      kind: "leased",
-      id: "sk_db",
-      vault: "prod",
-      project: "api",
-      leased: {
-        connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
-        policy: { lifetimeSeconds: 600 },
-      },
-    });
+    await w.leasedSecret("sk_db");
     await w.machine(vaultId, "worker-1");
     b = await w.signedIn();
   });

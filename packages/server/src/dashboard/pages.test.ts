@@ -69,16 +69,7 @@ describe("dashboard pages", () => {
   });
 
   it("shows live leases with a revoke button, and says how many logins a delete removes", async () => {
-    await w.services.secrets.create(w.owner, {
-      kind: "leased",
-      id: "sk_db",
-      vault: "prod",
-      project: "api",
-      leased: {
-        connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
-        policy: { lifetimeSeconds: 600 },
-      },
-    });
+    await w.leasedSecret("sk_db");
     const machineId = await w.machine(vaultId, "worker-1");
     const leaseId = newId("lease");
     const expires = new Date(w.clock.now().getTime() + 600_000);

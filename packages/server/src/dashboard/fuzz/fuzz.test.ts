@@ -113,16 +113,7 @@ describe("dashboard fuzz: every page and form, hostile values in every field, id
     await b.post("/vaults/prod/enrollment-tokens", { _csrf: b.csrf(), ttl: "1h" });
     await b.post(`/vaults/prod/machines/${granted}/grants`, { _csrf: b.csrf(), project: "api" });
     // A leased secret with a live lease (its revoke and edit forms), written as the engine would.
-    await w.services.secrets.create(w.owner, {
-      kind: "leased",
-      id: "sk_db",
-      vault: "prod",
-      project: "api",
-      leased: {
-        connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
-        policy: { lifetimeSeconds: 600 },
-      },
-    });
+    await w.leasedSecret("sk_db");
     await w.store.db.insert(schema.leases).values({
       id: newId("lease"),
       secretId: "sk_db",
@@ -236,7 +227,7 @@ describe("dashboard fuzz: every page and form, hostile values in every field, id
             // A fresh token each time: some answers (a sign-in, a wizard step) rotate it.
             const { html } = await b.page(form.page);
             const fields = Object.fromEntries(form.fields);
-            const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? fields["_csrf"] ?? "";
+            const csrf = html.includes('name="_csrf"') ? b.csrf(html) : (fields["_csrf"] ?? "");
             const answer = await send(
               b,
               "POST",

@@ -52,6 +52,11 @@ export interface DashboardWorld {
   signedIn(email?: string, ip?: string): Promise<TestBrowser>;
   /** Another operator with a password, member of `vault` with `role`. */
   operator(vault: string, role: Role): Promise<string>;
+  /**
+   * A leased secret in vault `prod`, project `api` (which the test made), on a target that is
+   * never contacted (the lease ops are faked): for pages that show leases.
+   */
+  leasedSecret(id: string): Promise<void>;
   /** A machine row straight in the store, with any name (even one the API would refuse). */
   machine(vaultId: string, name: string, status?: "pending" | "enabled" | "disabled"): Promise<string>;
   close(): Promise<void>;
@@ -113,6 +118,18 @@ export async function dashboardWorld(
       const member = await services.members.add(owner, vault, { email, role });
       await setOperatorPassword(store.db, member.operatorId, PASSWORD, TEST_COST);
       return email;
+    },
+    async leasedSecret(id) {
+      await services.secrets.create(owner, {
+        kind: "leased",
+        id,
+        vault: "prod",
+        project: "api",
+        leased: {
+          connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
+          policy: { lifetimeSeconds: 600 },
+        },
+      });
     },
     async machine(vaultId, name, status = "enabled") {
       const id = newId("machine");

@@ -3,6 +3,11 @@ import { newId } from "../../ids.js";
 import { schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
 
+/** The columns a writer sets (the rest are the table's or the linker's), in one place for every writer. */
+export const AUDIT_INSERT_COLUMNS = sql.raw(
+  "id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id, secret_id, lease_id, login, source_ip, reason, detail",
+);
+
 /**
  * `insert into audit_events … select … where <guard>`: the audit row the AuditLog would write,
  * as a clause a change's own statement can carry, so "the lease changed" and "the change is
@@ -13,11 +18,6 @@ import type { NewAuditEvent } from "./event.js";
  * Kept column for column with `createAuditLog().record`: writers only insert; the linker
  * chains events later by `seq`, which the table assigns here as it does there.
  */
-/** The columns a writer sets (the rest are the table's or the linker's), in one place for every writer. */
-export const AUDIT_INSERT_COLUMNS = sql.raw(
-  "id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id, secret_id, lease_id, login, source_ip, reason, detail",
-);
-
 export function insertAuditWhere(event: NewAuditEvent, at: Date, guard: SQL): SQL {
   const detail = event.detail ? JSON.stringify(event.detail) : null;
   return sql`insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS})

@@ -83,7 +83,7 @@ export function createAuditLog(deps: { db: Db; clock: Clock }): AuditLog {
   });
   return {
     async record(event, tx) {
-      if (tx) await tx.insert(schema.auditEvents).values(toRow(event));
+      if (tx) await insertAll(tx, [toRow(event)]);
       else await batches.submit(toRow(event));
     },
     async recordMany(events, tx) {

@@ -1,12 +1,12 @@
 import type { Lease, LeaseState } from "@sikkerkey/protocol";
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
 import type { OperatorActor } from "../actor.js";
 import { resolveMachine } from "../machines/resolve.js";
 import { type Page, type PageRequest, toPage } from "../paging.js";
 import { memberVaultIds } from "../vaults/access.js";
 import { toLease } from "./lease-view.js";
-import { leaseCursorOf, parseLeaseCursor } from "./lease-cursor.js";
+import { afterLeaseCursor, leaseCursorOf } from "./lease-cursor.js";
 
 export interface LeaseFilter extends PageRequest {
   secret?: string | undefined;
@@ -34,9 +34,8 @@ export function createLeaseQueryService(deps: { db: Db }): LeaseQueryService {
         where.push(eq(l.machineId, machine.id));
       }
       if (filter.state) where.push(eq(l.state, filter.state));
-      const cursor = parseLeaseCursor(filter.cursor);
-      if (cursor)
-        where.push(or(lt(l.createdAt, cursor.at), and(eq(l.createdAt, cursor.at), lt(l.id, cursor.id)))!);
+      const after = afterLeaseCursor(filter.cursor);
+      if (after) where.push(after);
       const rows = await db
         .select({ lease: l, machineName: m.name })
         .from(l)

@@ -48,6 +48,18 @@ export function staleMinting(ctx: EngineContext, now: Date): SQL {
   )!;
 }
 
+/**
+ * Marks `minting` rows that stopped beating (and match `where`, when given) as failed, their
+ * sealed password dropped; returns them. Their roles, if they were made, are the caller's to drop.
+ */
+export function failStaleMints(ctx: EngineContext, lastError: string, where?: SQL): Promise<LeaseRow[]> {
+  return ctx.db
+    .update(l)
+    .set({ state: "failed", lastError, sealedPassword: null, nextAttemptAt: null })
+    .where(and(staleMinting(ctx, ctx.clock.now()), where))
+    .returning();
+}
+
 /** When `row` (as last read) counts as stale, in epoch milliseconds. */
 export function mintStaleAt(ctx: EngineContext, row: LeaseRow): number {
   return row.nextAttemptAt?.getTime() ?? mintDeadline(ctx, row.createdAt).getTime();

@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
 import type { LeaseActor } from "./lease-events.js";
 import { type MachineRef, mint, type Obtained, passwordAad, type SecretRef } from "./mint.js";
-import { mintStaleAt, staleMinting } from "./mint-heartbeat.js";
+import { failStaleMints, mintStaleAt } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { findCurrent, findLease, type LeaseRow } from "./queries.js";
 import { renew, renewedExpiry } from "./renew.js";
@@ -87,18 +87,9 @@ async function waitWhileMinting(ctx: EngineContext, lease: LeaseRow): Promise<vo
   const deadline = Date.now() + ctx.opts.mintWaitMs;
   let latest = lease;
   for (;;) {
-    const now = ctx.clock.now();
-    if (now.getTime() >= mintStaleAt(ctx, latest)) {
+    if (ctx.clock.now().getTime() >= mintStaleAt(ctx, latest)) {
       // Only if it is still stale as the store sees it: the mint may have beaten since we read.
-      await ctx.db
-        .update(schema.leases)
-        .set({
-          state: "failed",
-          lastError: "mint did not complete in time",
-          sealedPassword: null,
-          nextAttemptAt: null,
-        })
-        .where(and(eq(schema.leases.id, lease.id), staleMinting(ctx, now)));
+      await failStaleMints(ctx, "mint did not complete in time", eq(schema.leases.id, lease.id));
       return;
     }
     const row = await findLease(ctx.db, lease.id);

@@ -1,11 +1,11 @@
 import type { Lease, LeaseState } from "@sikkerkey/protocol";
-import { and, count, desc, eq, inArray, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
 import type { Page } from "../paging.js";
 import { leaseFromJson } from "./lease-json.js";
 import { toLease } from "./lease-view.js";
-import { leaseCursorOf, parseLeaseCursor } from "./lease-cursor.js";
+import { afterLeaseCursor, leaseCursorOf } from "./lease-cursor.js";
 
 export type LeaseRow = typeof schema.leases.$inferSelect;
 
@@ -88,9 +88,8 @@ export async function listLeases(db: Db, q: LeaseListQuery): Promise<Page<Lease>
   if (q.secret) where.push(eq(l.secretId, q.secret));
   if (q.machine) where.push(eq(l.machineId, q.machine));
   if (q.state) where.push(eq(l.state, q.state));
-  const cursor = parseLeaseCursor(q.cursor);
-  if (cursor)
-    where.push(or(lt(l.createdAt, cursor.at), and(eq(l.createdAt, cursor.at), lt(l.id, cursor.id)))!);
+  const after = afterLeaseCursor(q.cursor);
+  if (after) where.push(after);
   const rows = await db
     .select({ lease: l, machineName: m.name })
     .from(l)

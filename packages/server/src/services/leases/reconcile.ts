@@ -5,7 +5,7 @@ import { schema } from "../../store/index.js";
 import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
-import { staleMinting } from "./mint-heartbeat.js";
+import { failStaleMints } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { LIVE_STATES, type LeaseRow } from "./queries.js";
 import { operatorMessage } from "./safe-error.js";
@@ -72,16 +72,7 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
 }
 
 async function cleanStaleMints(ctx: EngineContext): Promise<number> {
-  const stale = await ctx.db
-    .update(l)
-    .set({
-      state: "failed",
-      lastError: "mint did not complete (server stopped?)",
-      sealedPassword: null,
-      nextAttemptAt: null,
-    })
-    .where(staleMinting(ctx, ctx.clock.now()))
-    .returning();
+  const stale = await failStaleMints(ctx, "mint did not complete (server stopped?)");
   await forEachLimit(stale, ctx.opts.concurrency, async (row) => {
     let cleanup: string;
     try {
