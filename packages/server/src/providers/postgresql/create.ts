@@ -6,6 +6,7 @@ import { isLoginName } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
 import type { SerialQueues } from "./queue.js";
 import { quoteLiteral } from "./quote.js";
+import { reserveConnection } from "./reserve.js";
 import { retryConcurrentUpdate } from "./retry.js";
 import { scramVerifier } from "./scram.js";
 import { formatTag } from "./tag.js";
@@ -33,7 +34,7 @@ const unwrap = (e: unknown) => (e instanceof StepError ? e.failure : e);
  */
 async function mint(sql: Sql, spec: LoginSpec, verifier: string): Promise<void> {
   const grants = renderGrants(spec.grants, spec.login);
-  const conn = await sql.reserve();
+  const conn = await reserveConnection(sql);
   try {
     const expiry = spec.validUntil
       ? conn` VALID UNTIL ${conn.unsafe(quoteLiteral(spec.validUntil.toISOString()))}`

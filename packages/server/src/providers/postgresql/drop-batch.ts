@@ -1,6 +1,7 @@
 import type { ReservedSql } from "postgres";
 import type { Sql } from "./pool.js";
 import type { SerialQueues } from "./queue.js";
+import { reserveConnection } from "./reserve.js";
 import { retryConcurrentUpdate } from "./retry.js";
 
 /** The first rejection of a pipeline (the ones after it are PostgreSQL refusing the rest), or undefined. */
@@ -36,7 +37,7 @@ export function signalSessions(conn: ReservedSql, logins: string[]) {
  * Returns, per login, the sessions the last sweep ended.
  */
 async function dropRoles(sql: Sql, logins: string[]): Promise<Map<string, number>> {
-  const conn = await sql.reserve();
+  const conn = await reserveConnection(sql);
   try {
     const settled = await pipeline([
       conn`BEGIN`,

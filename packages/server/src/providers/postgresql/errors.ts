@@ -10,12 +10,13 @@ export interface Failure {
   position?: number;
 }
 
-// postgres.js's own connection codes, then Node's socket errors.
+// postgres.js's own connection codes (and reserve.ts's), then Node's socket errors.
 const NETWORK = new Set([
   "CONNECT_TIMEOUT",
   "CONNECTION_CLOSED",
   "CONNECTION_DESTROYED",
   "CONNECTION_ENDED",
+  "RESERVE_TIMEOUT",
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
@@ -36,6 +37,7 @@ const NETWORK_TEXT: Record<string, string> = {
   EAI_AGAIN: "host name lookup failed (DNS unavailable?)",
   ECONNRESET: "the connection was reset",
   CONNECTION_CLOSED: "the server closed the connection",
+  RESERVE_TIMEOUT: "no connection to the target came free in time",
 };
 
 export function readFailure(err: unknown): Failure {

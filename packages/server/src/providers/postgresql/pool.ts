@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import postgres from "postgres";
 import type { TargetConnection } from "../provider.js";
+import { RESERVE_WAIT_MS, setReserveWait } from "./reserve.js";
 import { sslOption } from "./tls.js";
 
 export type Sql = postgres.Sql;
@@ -10,6 +11,8 @@ export interface PoolOptions {
   max?: number;
   idleTimeoutSeconds?: number;
   connectTimeoutSeconds?: number;
+  /** How long a mint or revocation waits for a connection of its own (reserve.ts). */
+  reserveWaitMs?: number;
 }
 
 /** postgres.js options for a target; shared by the pools and testConnection's one-off client. */
@@ -71,6 +74,7 @@ export class TargetPools {
     let sql = this.#pools.get(key);
     if (!sql) {
       sql = postgres(clientOptions(target, this.#options));
+      setReserveWait(sql, this.#options.reserveWaitMs ?? RESERVE_WAIT_MS);
       this.#pools.set(key, sql);
     }
     return sql;

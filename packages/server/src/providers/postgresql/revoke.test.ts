@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../provider.js";
 import { createPostgresProvider } from "./index.js";
-import { adminKinds, type Fixture, fixture } from "./testing.js";
+import { adminKinds, type Fixture, fixture, within } from "./testing.js";
 
 describe.each(adminKinds)("revoke ($kind admin, no pg_signal_backend)", ({ kind }) => {
   const provider = createPostgresProvider();
@@ -17,26 +17,37 @@ describe.each(adminKinds)("revoke ($kind admin, no pg_signal_backend)", ({ kind 
     const idle = f.connect(spec.login, spec.password);
     const busy = f.connect(spec.login, spec.password);
     try {
-      const [{ pid }] = (await idle`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
-      await busy`SELECT 1`;
+      const [{ pid }] = (await within(
+        idle`SELECT pg_backend_pid() AS pid`,
+        10_000,
+        "the idle session's first query",
+      )) as unknown as [{ pid: number }];
+      await within(busy`SELECT 1`, 10_000, "the busy session's first query");
       const sleeping = busy`SELECT pg_sleep(30)`.then(
         () => "finished",
         (e: { code?: string }) => e.code,
       );
       await new Promise((r) => setTimeout(r, 100)); // let the sleep start
 
-      const result = await provider.revoke(f.target, spec.login);
+      // Every step is bounded well inside the test's 30 s, so a hang names its step.
+      const result = await within(provider.revoke(f.target, spec.login), 15_000, "revoke");
       expect(result).toEqual({ existed: true, dropped: true, terminatedSessions: 2 });
       // The server says 57P01 (terminating connection due to administrator command) as it closes
       // the socket; postgres.js reports whichever it reads first.
-      expect(["57P01", "CONNECTION_CLOSED"]).toContain(await sleeping);
+      expect(["57P01", "CONNECTION_CLOSED"]).toContain(
+        await within(sleeping, 5_000, "the query in pg_sleep to end"),
+      );
       // The idle client may not have seen its socket close yet (revocation now answers in two
       // round trips): its first query then fails as CONNECTION_CLOSED, and the reconnect after it
       // is refused because the role is gone.
       const reconnect = () =>
-        idle`SELECT 1`.then(
-          () => "ok",
-          (e: { code?: string }) => e.code,
+        within(
+          idle`SELECT 1`.then(
+            () => "ok",
+            (e: { code?: string }) => e.code,
+          ),
+          5_000,
+          "the idle client's next query",
         );
       let code = await reconnect();
       // The socket's end reads as CONNECTION_CLOSED, or ECONNRESET when the reset arrives first.

@@ -4,6 +4,7 @@ import { ProviderError } from "../provider.js";
 import { readFailure, toProviderError } from "./errors.js";
 import { MAX_IDENTIFIER_BYTES } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
+import { reserveConnection } from "./reserve.js";
 import { type DropBatches, pipeline, signalSessions } from "./drop-batch.js";
 import { retryConcurrentUpdate } from "./retry.js";
 
@@ -47,7 +48,7 @@ async function cutAccess(
   login: string,
   facts: AdminFacts,
 ): Promise<{ existed: boolean; pids: number[] }> {
-  const conn = await sql.reserve();
+  const conn = await reserveConnection(sql);
   try {
     const nologin = conn`ALTER ROLE ${conn(login)} NOLOGIN`;
     const member = facts.superuser

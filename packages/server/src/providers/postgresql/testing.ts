@@ -98,3 +98,17 @@ export async function fixture(kind: AdminKind): Promise<Fixture> {
     },
   };
 }
+
+/**
+ * `promise`, or a failure naming `what` if it has not settled after `ms`: a step that hangs says
+ * which step it was, instead of the whole test running into vitest's timeout.
+ */
+export function within<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.resolve(promise),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: still waiting after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
