@@ -69,6 +69,43 @@ describe("job loops", () => {
     expect(seen).toEqual([100, 100, 37]);
   });
 
+  it("reaper: a backlog larger than one pass goes on in the next pass at once, not an interval later", async () => {
+    // 20 full batches is one pass's most; 45 is more than two passes.
+    let left = 45;
+    let calls = 0;
+    const reaper = startReaper({
+      intervalMs: 60_000,
+      batch: 1,
+      engine: {
+        reapOnce: async () => {
+          calls += 1;
+          const claimed = left > 0 ? 1 : 0;
+          left -= claimed;
+          return { claimed, revoked: claimed, failed: 0 };
+        },
+      },
+    });
+    for (let i = 0; i < 100 && left > 0; i++) await tick(10);
+    await reaper.stop();
+    expect(left).toBe(0);
+    expect(calls).toBe(46); // the last one found nothing, and the pass after it waits an interval
+  });
+
+  it("a loop whose pass says nothing is left waits its interval", async () => {
+    let passes = 0;
+    const loop = startLoop({
+      intervalMs: 60_000,
+      runAtStart: true,
+      task: async () => {
+        passes += 1;
+        return false;
+      },
+    });
+    await tick(50);
+    await loop.stop();
+    expect(passes).toBe(1);
+  });
+
   it("reconciler runs shortly after start-up, not before the server can answer", async () => {
     let runs = 0;
     const job = startReconciler({

@@ -4,7 +4,10 @@ import { type Loop, startLoop } from "./loop.js";
 
 export const REAPER_INTERVAL_MS = 1_000;
 export const REAPER_BATCH = 100;
-/** Batches per pass at most, so a backlog after downtime drains fast without starving the rest. */
+/**
+ * Batches per pass at most: a pass ends (and `stop()` can finish) every so often even with a
+ * backlog after downtime; the next pass then starts at once instead of an interval later.
+ */
 const MAX_BATCHES_PER_PASS = 20;
 
 /**
@@ -25,8 +28,9 @@ export function startReaper(deps: {
     task: async () => {
       for (let i = 0; i < MAX_BATCHES_PER_PASS; i++) {
         const { claimed } = await deps.engine.reapOnce(batch);
-        if (claimed < batch) return;
+        if (claimed < batch) return false;
       }
+      return true;
     },
     onError: (error) => deps.logger?.warn("lease reaper pass failed", { err: describeError(error) }),
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogin } from "./create.js";
+import { CutBatches } from "./cut-batch.js";
 import { DropBatches } from "./drop-batch.js";
 import { targetAddress, TargetPools } from "./pool.js";
 import { SerialQueues } from "./queue.js";
@@ -9,6 +10,7 @@ import { adminKinds, type Fixture, fixture } from "./testing.js";
 describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => {
   const pools = new TargetPools();
   const pool = pools.get.bind(pools);
+  const cuts = new CutBatches();
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture(kind);
@@ -23,7 +25,8 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
   }
 
   async function mint(queues: SerialQueues, drops: DropBatches, count: number) {
-    const revoke = (target: typeof f.target, login: string) => revokeLogin({ pool, drops }, target, login);
+    const revoke = (target: typeof f.target, login: string) =>
+      revokeLogin({ pool, cuts, drops }, target, login);
     const specs = Array.from({ length: count }, () => f.spec());
     for (const spec of specs) await createLogin({ pool, queues, revoke }, f.target, spec);
     return specs;
@@ -41,7 +44,7 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
     const session = f.connect(specs[0]!.login, specs[0]!.password);
     await session`SELECT 1`;
     const release = heldQueue(queues);
-    const results = Promise.all(specs.map((s) => revokeLogin({ pool, drops }, f.target, s.login)));
+    const results = Promise.all(specs.map((s) => revokeLogin({ pool, cuts, drops }, f.target, s.login)));
     await untilWaiting(drops, 10);
     release();
     const done = await results;
@@ -70,7 +73,9 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
     await elsewhere.end({ timeout: 1 });
 
     const release = heldQueue(queues);
-    const results = Promise.allSettled(specs.map((s) => revokeLogin({ pool, drops }, f.target, s.login)));
+    const results = Promise.allSettled(
+      specs.map((s) => revokeLogin({ pool, cuts, drops }, f.target, s.login)),
+    );
     await untilWaiting(drops, 4);
     release();
     const settled = await results;

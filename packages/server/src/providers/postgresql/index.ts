@@ -3,6 +3,7 @@ import { createLogin } from "./create.js";
 import { listManagedLogins } from "./list.js";
 import { loginName } from "./login-name.js";
 import { type PoolOptions, TargetPools } from "./pool.js";
+import { CutBatches } from "./cut-batch.js";
 import { DropBatches } from "./drop-batch.js";
 import { SerialQueues } from "./queue.js";
 import { renewLogin } from "./renew.js";
@@ -25,8 +26,9 @@ export function createPostgresProvider(options: PostgresProviderOptions = {}): P
   const pools = new TargetPools(options);
   const queues = new SerialQueues();
   const pool = pools.get.bind(pools);
+  const cuts = new CutBatches();
   const drops = new DropBatches(queues);
-  const revoke: Provider["revoke"] = (target, login) => revokeLogin({ pool, drops }, target, login);
+  const revoke: Provider["revoke"] = (target, login) => revokeLogin({ pool, cuts, drops }, target, login);
   return {
     kind: "postgresql",
     testConnection,

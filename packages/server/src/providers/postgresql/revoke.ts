@@ -4,15 +4,9 @@ import { ProviderError } from "../provider.js";
 import { readFailure, toProviderError } from "./errors.js";
 import { MAX_IDENTIFIER_BYTES } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
-import { reserveConnection } from "./reserve.js";
-import { type DropBatches, pipeline, signalSessions } from "./drop-batch.js";
+import type { AdminFacts, CutBatches } from "./cut-batch.js";
+import type { DropBatches } from "./drop-batch.js";
 import { retryConcurrentUpdate } from "./retry.js";
-
-/** What revocation needs to know about the admin; the same for every login of a pool. */
-interface AdminFacts {
-  superuser: boolean;
-  version: number;
-}
 
 /**
  * Per pool (one pool per target and admin password), so a revocation costs no round trip for
@@ -34,45 +28,6 @@ function factsOf(sql: Sql): Promise<AdminFacts> {
 
 const NO_SUCH_ROLE = "42704";
 
-const signalled = (rows: { pid: number; ended: boolean }[]) => rows.filter((r) => r.ended).map((r) => r.pid);
-
-/**
- * Step 1, one round trip: NOLOGIN, the admin's membership, the sessions signalled, pipelined on
- * one connection. Each statement is its own implicit transaction, run in order: NOLOGIN has
- * committed before anything after it starts, and stays committed whatever fails later.
- * The membership is best effort: an admin that already holds the login's privileges (or one that
- * may not grant them) goes on, and the drop says what is missing if anything is.
- */
-async function cutAccess(
-  sql: Sql,
-  login: string,
-  facts: AdminFacts,
-): Promise<{ existed: boolean; pids: number[] }> {
-  const conn = await reserveConnection(sql);
-  try {
-    const nologin = conn`ALTER ROLE ${conn(login)} NOLOGIN`;
-    const member = facts.superuser
-      ? undefined
-      : facts.version >= 160000
-        ? conn`GRANT ${conn(login)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`
-        : conn`GRANT ${conn(login)} TO CURRENT_USER`;
-    // Every answer is awaited before the connection goes back.
-    const [cut, , sessions] = (await pipeline([nologin, member, signalSessions(conn, [login])])) as [
-      PromiseSettledResult<unknown>,
-      PromiseSettledResult<unknown>,
-      PromiseSettledResult<unknown>,
-    ];
-    if (cut.status === "rejected") {
-      if (readFailure(cut.reason).code === NO_SUCH_ROLE) return { existed: false, pids: [] };
-      throw cut.reason;
-    }
-    if (sessions.status === "rejected") throw sessions.reason;
-    return { existed: true, pids: signalled(sessions.value as { pid: number; ended: boolean }[]) };
-  } finally {
-    conn.release();
-  }
-}
-
 /**
  * Waits (up to 5 s) for signalled sessions to be gone, so REASSIGN/DROP OWNED do not queue behind
  * the locks of a backend that is still exiting. One poll for all of them: PostgreSQL's own
@@ -91,6 +46,8 @@ async function waitGone(sql: Sql, pids: number[]): Promise<void> {
 
 export interface RevokeDeps {
   pool(target: TargetConnection): Sql;
+  /** Step 1, grouped per pool with the other cuts waiting for it (cut-batch.ts). */
+  cuts: CutBatches;
   /** Step 2, grouped per target with the other drops waiting in its queue. */
   drops: DropBatches;
 }
@@ -103,7 +60,8 @@ export interface RevokeDeps {
  *    (PostgreSQL 16+: WITH INHERIT, SET; it holds ADMIN OPTION on logins it created), which
  *    REASSIGN/DROP OWNED require and which lets it end the login's sessions without
  *    `pg_signal_backend`; and every open session of the login is terminated (`VALID UNTIL` and
- *    NOLOGIN spare them). Signalled sessions are waited for before step 2.
+ *    NOLOGIN spare them). Logins revoked at the same time share that pipeline (cut-batch.ts).
+ *    Signalled sessions are waited for before step 2.
  * 2. REASSIGN OWNED (to the admin), DROP OWNED, a last sweep of sessions, DROP ROLE in one
  *    transaction, queued with the target's mints (DROP OWNED revokes grants, and GRANT/REVOKE
  *    on one object collide), together with the other logins waiting in that queue
@@ -125,7 +83,7 @@ export async function revokeLogin(
   try {
     const facts = await factsOf(sql);
     // Retried like the drop below: two replicas revoking one login update one pg_authid row.
-    const cut = await retryConcurrentUpdate(() => cutAccess(sql, login, facts));
+    const cut = await retryConcurrentUpdate(() => deps.cuts.cut(sql, login, facts));
     if (!cut.existed) return { existed: false, dropped: false, terminatedSessions: 0 };
     step = "ending its sessions";
     terminated = cut.pids.length;

@@ -22,7 +22,12 @@ export interface LeaseEngineOptions {
   /** How long a read waits for another process's mint of the same login before giving up. */
   mintWaitMs: number;
   pollMs: number;
-  /** Revocations run this many at a time in one pass, so a burst cannot flood the target. */
+  /**
+   * Revocations run this many at a time in one pass. The target sees far fewer: the PostgreSQL
+   * provider cuts access for whatever is waiting in one pipeline (two at most in flight) and
+   * drops in one transaction per target (cut-batch.ts, drop-batch.ts), so more at a time means
+   * bigger batches, not more connections.
+   */
   concurrency: number;
   /** Tries for a create that failed in a retryable way (a GRANT racing another, a dropped connection). */
   createAttempts: number;
@@ -38,7 +43,7 @@ export const DEFAULT_OPTIONS: LeaseEngineOptions = {
   revokeFailedAuditEvery: 10,
   mintWaitMs: 15_000,
   pollMs: 25,
-  concurrency: 8,
+  concurrency: 32,
   createAttempts: 3,
   defaultRenewWindowShare: 0.5,
 };
