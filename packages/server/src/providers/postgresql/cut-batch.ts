@@ -20,6 +20,7 @@ const NO_SUCH_ROLE = "42704";
 
 interface Waiting {
   login: string;
+  facts: AdminFacts;
   resolve(cut: Cut): void;
   reject(error: unknown): void;
 }
@@ -82,9 +83,9 @@ export class CutBatches {
   cut(sql: Sql, login: string, facts: AdminFacts): Promise<Cut> {
     return new Promise<Cut>((resolve, reject) => {
       const waiting = this.#waiting.get(sql) ?? [];
-      waiting.push({ login, resolve, reject });
+      waiting.push({ login, facts, resolve, reject });
       this.#waiting.set(sql, waiting);
-      if ((this.#inFlight.get(sql) ?? 0) < MAX_IN_FLIGHT) void this.#drain(sql, facts);
+      if ((this.#inFlight.get(sql) ?? 0) < MAX_IN_FLIGHT) void this.#drain(sql);
     });
   }
 
@@ -95,7 +96,7 @@ export class CutBatches {
     return batch;
   }
 
-  async #drain(sql: Sql, facts: AdminFacts): Promise<void> {
+  async #drain(sql: Sql): Promise<void> {
     this.#inFlight.set(sql, (this.#inFlight.get(sql) ?? 0) + 1);
     try {
       for (;;) {
@@ -107,10 +108,11 @@ export class CutBatches {
           // Taken once the connection is ours: whoever arrived while we waited for it comes too.
           batch = this.#take(sql);
           if (batch.length === 0) continue;
+          // Facts are per pool; the latest caller's are the freshest (they are re-read after a failure).
           const cuts = await cutMany(
             conn,
             batch.map((w) => w.login),
-            facts,
+            batch[batch.length - 1]!.facts,
           );
           this.stats.batches += 1;
           this.stats.logins += batch.length;
