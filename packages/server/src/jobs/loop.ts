@@ -17,8 +17,8 @@ export interface LoopOptions {
 /**
  * Runs `task` every `intervalMs`, one pass at a time: the next pass is scheduled when one
  * ends, so a slow store or target cannot pile passes up; a pass that says work is left over is
- * followed by the next one at once. A failed pass is reported and the
- * schedule goes on. Timers are unref'd: a loop never keeps the process alive by itself.
+ * followed by the next one at once. A failed pass is reported and the schedule goes on. Timers
+ * are unref'd: a loop never keeps the process alive by itself.
  */
 export function startLoop(options: LoopOptions): Loop {
   let stopped = false;
