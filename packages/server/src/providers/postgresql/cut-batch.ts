@@ -1,8 +1,9 @@
 import type { ReservedSql } from "postgres";
-import { pipeline, signalSessions } from "./drop-batch.js";
-import { readFailure } from "./errors.js";
+import { NO_SUCH_ROLE, readFailure } from "./errors.js";
+import { pipeline, signalSessions } from "./pipeline.js";
 import type { Sql } from "./pool.js";
 import { reserveConnection } from "./reserve.js";
+import { WaitingLists } from "./waiting-lists.js";
 
 /** What revocation needs to know about the admin; the same for every login of a pool. */
 export interface AdminFacts {
@@ -15,8 +16,6 @@ export interface Cut {
   /** Sessions of the login that were signalled to end. */
   pids: number[];
 }
-
-const NO_SUCH_ROLE = "42704";
 
 interface Waiting {
   login: string;
@@ -56,9 +55,9 @@ async function cutMany(
   const settled = await pipeline([...queries, signalSessions(conn, logins)]);
   const sessions = settled[settled.length - 1]!;
   if (sessions.status === "rejected") throw sessions.reason;
-  const pids = new Map<string, number[]>();
+  const pids = new Map<string, number[]>(logins.map((login) => [login, []]));
   for (const s of sessions.value as { pid: number; usename: string; ended: boolean }[]) {
-    if (s.ended) pids.set(s.usename, [...(pids.get(s.usename) ?? []), s.pid]);
+    if (s.ended) pids.get(s.usename)?.push(s.pid);
   }
   return logins.map((login, i) => {
     const nologin = settled[i * 2]!;
@@ -75,38 +74,29 @@ async function cutMany(
  * connection instead of one each.
  */
 export class CutBatches {
-  readonly #waiting = new Map<Sql, Waiting[]>();
+  readonly #waiting = new WaitingLists<Waiting>();
   readonly #inFlight = new Map<Sql, number>();
   /** Pipelines run and logins they cut (for tests and metrics). */
   readonly stats = { batches: 0, logins: 0 };
 
   cut(sql: Sql, login: string, facts: AdminFacts): Promise<Cut> {
     return new Promise<Cut>((resolve, reject) => {
-      const waiting = this.#waiting.get(sql) ?? [];
-      waiting.push({ login, facts, resolve, reject });
-      this.#waiting.set(sql, waiting);
+      this.#waiting.add(sql, { login, facts, resolve, reject });
       if ((this.#inFlight.get(sql) ?? 0) < MAX_IN_FLIGHT) void this.#drain(sql);
     });
-  }
-
-  #take(sql: Sql): Waiting[] {
-    const waiting = this.#waiting.get(sql) ?? [];
-    const batch = waiting.splice(0, MAX_BATCH);
-    if (waiting.length === 0) this.#waiting.delete(sql);
-    return batch;
   }
 
   async #drain(sql: Sql): Promise<void> {
     this.#inFlight.set(sql, (this.#inFlight.get(sql) ?? 0) + 1);
     try {
       for (;;) {
-        if (!this.#waiting.get(sql)?.length) return;
+        if (!this.#waiting.has(sql)) return;
         let conn: ReservedSql | undefined;
         let batch: Waiting[] = [];
         try {
           conn = await reserveConnection(sql);
           // Taken once the connection is ours: whoever arrived while we waited for it comes too.
-          batch = this.#take(sql);
+          batch = this.#waiting.take(sql, MAX_BATCH);
           if (batch.length === 0) continue;
           // Facts are per pool; the latest caller's are the freshest (they are re-read after a failure).
           const cuts = await cutMany(
@@ -123,7 +113,7 @@ export class CutBatches {
           });
         } catch (error) {
           // No connection came: whoever was waiting for it fails (retryably) rather than waits on.
-          if (!conn) batch = this.#take(sql);
+          if (!conn) batch = this.#waiting.take(sql, MAX_BATCH);
           for (const w of batch) w.reject(error);
         } finally {
           conn?.release();

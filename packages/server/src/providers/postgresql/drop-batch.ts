@@ -1,34 +1,9 @@
-import type { ReservedSql } from "postgres";
+import { firstFailure, pipeline, signalSessions } from "./pipeline.js";
 import type { Sql } from "./pool.js";
 import type { SerialQueues } from "./queue.js";
 import { reserveConnection } from "./reserve.js";
 import { retryConcurrentUpdate } from "./retry.js";
-
-/** The first rejection of a pipeline (the ones after it are PostgreSQL refusing the rest), or undefined. */
-export function firstFailure(settled: PromiseSettledResult<unknown>[]): unknown {
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  return failed ? (failed.reason as unknown) : undefined;
-}
-
-/**
- * postgres.js sends a query when it is first awaited, not when it is built: sending them here, in
- * the order given, is what makes a pipeline run in that order. Every answer is awaited.
- */
-type Pending = PromiseLike<unknown> & { execute(): unknown };
-export function pipeline(queries: (Pending | undefined)[]): Promise<PromiseSettledResult<unknown>[]> {
-  for (const q of queries) q?.execute();
-  return Promise.allSettled(queries);
-}
-
-/**
- * Signals every session of these logins to end. The call sits in the select list, not the WHERE
- * clause, where the planner could run it before the filter on other sessions.
- */
-export function signalSessions(conn: ReservedSql, logins: string[]) {
-  return conn<{ pid: number; usename: string; ended: boolean }[]>`
-    SELECT pid, usename::text AS usename, pg_terminate_backend(pid) AS ended FROM pg_stat_activity
-    WHERE usename::text = ANY(${logins}::text[]) AND pid <> pg_backend_pid()`;
-}
+import { WaitingLists } from "./waiting-lists.js";
 
 /**
  * REASSIGN OWNED, DROP OWNED, a last sweep of sessions, DROP ROLE for all of `logins` in one
@@ -77,7 +52,7 @@ const MAX_BATCH = 32;
  * dropped one first), each login of it is tried alone, so one stuck login holds up no other.
  */
 export class DropBatches {
-  readonly #waiting = new Map<Sql, Waiting[]>();
+  readonly #waiting = new WaitingLists<Waiting>();
   /** Transactions run and logins they dropped (for tests and metrics). */
   readonly stats = { batches: 0, logins: 0 };
 
@@ -85,21 +60,13 @@ export class DropBatches {
 
   /** Logins waiting for their turn (for tests). */
   get waiting(): number {
-    let n = 0;
-    for (const list of this.#waiting.values()) n += list.length;
-    return n;
+    return this.#waiting.size;
   }
 
   /** Drops `login`; resolves with the sessions the last sweep ended. `queue` is the target's key. */
   drop(sql: Sql, queue: string, login: string): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const waiting = this.#waiting.get(sql);
-      if (waiting) {
-        waiting.push({ login, resolve, reject });
-        return;
-      }
-      this.#waiting.set(sql, [{ login, resolve, reject }]);
-      this.#schedule(sql, queue);
+      if (this.#waiting.add(sql, { login, resolve, reject })) this.#schedule(sql, queue);
     });
   }
 
@@ -108,10 +75,8 @@ export class DropBatches {
   }
 
   async #runNext(sql: Sql, queue: string): Promise<void> {
-    const waiting = this.#waiting.get(sql) ?? [];
-    const batch = waiting.splice(0, MAX_BATCH);
-    if (waiting.length === 0) this.#waiting.delete(sql);
-    else this.#schedule(sql, queue);
+    const batch = this.#waiting.take(sql, MAX_BATCH);
+    if (this.#waiting.has(sql)) this.#schedule(sql, queue);
     if (batch.length === 0) return;
     if (batch.length > 1) {
       try {

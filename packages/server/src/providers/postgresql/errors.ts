@@ -1,5 +1,8 @@
 import { ProviderError } from "../provider.js";
 
+/** SQLSTATE `undefined_object`: for a role, it does not exist (already dropped). */
+export const NO_SUCH_ROLE = "42704";
+
 /** What a postgres.js failure carries that is safe to show: never the statement, never its parameters. */
 export interface Failure {
   /** SQLSTATE for server errors; errno-style code (ECONNREFUSED, CONNECT_TIMEOUT…) for the rest. */

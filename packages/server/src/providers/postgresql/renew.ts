@@ -1,6 +1,6 @@
 import type { TargetConnection } from "../provider.js";
 import { ProviderError } from "../provider.js";
-import { toProviderError } from "./errors.js";
+import { NO_SUCH_ROLE, toProviderError } from "./errors.js";
 import { MAX_IDENTIFIER_BYTES } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
 import { quoteLiteral } from "./quote.js";
@@ -32,7 +32,7 @@ export async function renewLogin(
       `renewing login ${login} in ${targetAddress(target)}`,
       [target.adminPassword],
       {
-        explain: (f) => (f.code === "42704" ? `the login does not exist (revoked?)` : f.text),
+        explain: (f) => (f.code === NO_SUCH_ROLE ? `the login does not exist (revoked?)` : f.text),
       },
     );
   }

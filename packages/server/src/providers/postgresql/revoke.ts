@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RevokeResult, TargetConnection } from "../provider.js";
 import { ProviderError } from "../provider.js";
-import { readFailure, toProviderError } from "./errors.js";
+import { NO_SUCH_ROLE, readFailure, toProviderError } from "./errors.js";
 import { MAX_IDENTIFIER_BYTES } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
 import type { AdminFacts, CutBatches } from "./cut-batch.js";
@@ -25,8 +25,6 @@ function factsOf(sql: Sql): Promise<AdminFacts> {
   }
   return facts;
 }
-
-const NO_SUCH_ROLE = "42704";
 
 /**
  * Waits (up to 5 s) for signalled sessions to be gone, so REASSIGN/DROP OWNED do not queue behind
