@@ -99,8 +99,20 @@ export async function signedGet(identity: Identity, url: string, timeoutMs = 15_
     return {
       status: 0,
       contentType: "",
-      body: { error: (error as Error).name },
+      body: { error: (error as Error).name, ...failureCause(error) },
       ms: performance.now() - started,
     };
   }
+}
+
+/** What a failed fetch says under its generic `TypeError: fetch failed`: the socket's own error. */
+function failureCause(error: unknown): { cause?: string } {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const text =
+    typeof cause?.code === "string"
+      ? cause.code
+      : typeof cause?.message === "string"
+        ? cause.message
+        : undefined;
+  return text ? { cause: text } : {};
 }

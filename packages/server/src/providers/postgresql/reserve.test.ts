@@ -70,6 +70,22 @@ describe.each(adminKinds)("reserving a target connection ($kind admin)", ({ kind
     }
   });
 
+  it("a query on a held connection whose backend was ended fails as CONNECTION_CLOSED (postgres.js patched: it crashed the process)", async () => {
+    const { own, held, pid } = await heldPool({ max: 1 });
+    try {
+      await f.pg.query("SELECT pg_terminate_backend($1)", [pid]);
+      await sleep(200); // the close has been seen: the connection has no socket any more
+      const outcome = await held`SELECT 1`.then(
+        () => "answered",
+        (e: unknown) => readFailure(e).code,
+      );
+      expect(outcome).toBe("CONNECTION_CLOSED");
+    } finally {
+      held.release();
+      await own.close(0);
+    }
+  });
+
   it("a reservation that comes after the caller gave up goes straight back to the pool", async () => {
     const sql = pools.get(f.target);
     const held = await reserveConnection(sql);
