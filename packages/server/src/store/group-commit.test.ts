@@ -23,6 +23,25 @@ describe("GroupCommit", () => {
     expect(statements).toEqual([[1], [2, 3, 4]]);
   });
 
+  it("batches writes submitted by separate callbacks of one event-loop turn, as requests are", async () => {
+    // Each request arrives in its own I/O callback, and Node runs the microtasks between two
+    // callbacks: a drain scheduled as a microtask would write every request alone. PGlite answers
+    // without yielding to I/O, so nothing would join a batch in flight either.
+    const statements: number[][] = [];
+    const group = new GroupCommit<number, void>(async (items) => {
+      statements.push(items);
+      return items.map(() => undefined);
+    });
+    const done = await new Promise<Promise<void>[]>((resolve) => {
+      const submitted: Promise<void>[] = [];
+      setImmediate(() => submitted.push(group.submit(1)));
+      setImmediate(() => submitted.push(group.submit(2)));
+      setImmediate(() => resolve(submitted));
+    });
+    await Promise.all(done);
+    expect(statements).toEqual([[1, 2]]);
+  });
+
   it("bounds a statement's size", async () => {
     const sizes: number[] = [];
     const group = new GroupCommit<number, void>(async (items) => {

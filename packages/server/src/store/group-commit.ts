@@ -29,8 +29,12 @@ export class GroupCommit<T, R> {
       this.#queue.push({ item, resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
-        // A microtask later, so writes submitted in the same tick share the first statement.
-        queueMicrotask(() => void this.#drain());
+        // After this turn of the event loop has handled every socket that was ready, so the
+        // requests that arrived together share the first statement. A microtask is too soon: each
+        // request's I/O callback drains its own microtasks, and PGlite answers a statement
+        // without yielding to I/O, so with an in-process store nothing would ever join a batch
+        // (measured: 1.5 rows per statement at 64 concurrent readers).
+        setImmediate(() => void this.#drain());
       }
     });
   }
