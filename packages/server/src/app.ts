@@ -74,7 +74,8 @@ export async function createServer(
       config.databaseUrl ? { databaseUrl: config.databaseUrl.reveal() } : { dataDir: config.dataDir },
     ));
   const metrics = createServerMetrics();
-  // Only where this process is the store's one writer can memory be kept exactly current.
+  // Kept current by the store's change feed (exactly on the embedded store, moments behind on
+  // PostgreSQL, and not used while that feed cannot vouch for itself).
   const readCache = store.changes ? new ReadCache(store.changes) : undefined;
   const audit = createAuditLog({ db: store.db, clock });
   const provider = overrides.provider ?? createPostgresProvider();

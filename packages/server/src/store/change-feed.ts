@@ -11,8 +11,13 @@ import type { Db } from "./store.js";
 export type Change = string;
 
 export interface ChangeFeed {
-  /** Called for every committed change, before the statement that committed it returns. */
+  /**
+   * Called for every committed change: on the embedded store before the statement that
+   * committed it returns; on PostgreSQL when the notification arrives, moments after the commit.
+   */
   subscribe(listener: (change: Change) => void): void;
+  /** False while changes may be going unheard: a cache must then neither answer nor fill. */
+  isLive(): boolean;
 }
 
 export const CHANGE_CHANNEL = "sikkerkey_change";
@@ -20,9 +25,10 @@ export const CHANGE_CHANNEL = "sikkerkey_change";
 /**
  * Row triggers that announce committed changes on `CHANGE_CHANNEL`. PostgreSQL sends a
  * notification only when (and if) its transaction commits, and folds identical ones within a
- * transaction. Installed on the embedded store only, where this process is the only writer and
- * PGlite hands the notification over before the committing statement's promise settles: a
- * cache kept by it is never behind what has committed.
+ * transaction. On the embedded store this process is the only writer and PGlite hands the
+ * notification over before the committing statement's promise settles: a cache kept by it is
+ * never behind what has committed. On PostgreSQL every replica hears every replica's changes
+ * over LISTEN (listen-feed.ts), moments after they commit; callers hold the migration lock.
  */
 export async function installChangeTriggers(db: Db): Promise<void> {
   // Fifteen DDL statements (and loading PL/pgSQL) cost about a quarter of a second at every

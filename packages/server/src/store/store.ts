@@ -11,8 +11,8 @@ export interface Store {
   db: Db;
   kind: StoreKind;
   /**
-   * Committed changes, announced in order, where this process is the store's only writer (the
-   * embedded store). Absent for PostgreSQL, where other replicas write too.
+   * Committed changes, announced in order: on the embedded store as they commit; on PostgreSQL
+   * moments later, over LISTEN, from every replica (and only while `isLive()`).
    */
   changes?: ChangeFeed;
   /** Cheap round trip for readiness checks. */

@@ -15,9 +15,12 @@ export type FillTicket = number;
 /**
  * What a read within a lease needs from the store — the machine, whether it may read the
  * secret, the current lease — kept in memory while nothing it depends on changes. Entries are
- * dropped by the store's change feed (embedded store only: every write is this process's and is
- * announced before the write returns), so a disable, an ungrant, a deletion or a revocation
- * counts from the moment it commits, exactly as without the cache.
+ * dropped by the store's change feed, which announces every committed change whoever made it:
+ * on the embedded store before the write returns, so a disable, an ungrant, a deletion or a
+ * revocation counts from the moment it commits, exactly as without the cache; on PostgreSQL
+ * when the notification arrives, moments after the commit (a read racing a change by that
+ * much may be answered as before it, as it could be by a replica that looked a moment
+ * earlier). While the feed is not live the cache neither answers nor fills.
  *
  * A lookup that raced a change is not kept: `ticket()` before, `put*(…, ticket)` after, and
  * any change in between (to anything, cheaply) voids the ticket.
@@ -34,7 +37,7 @@ export class ReadCache {
   misses = 0;
 
   constructor(
-    feed: ChangeFeed,
+    private readonly feed: ChangeFeed,
     private readonly maxEntries = 100_000,
   ) {
     feed.subscribe((change) => this.#apply(change));
@@ -68,14 +71,15 @@ export class ReadCache {
     if (this.#admit(ticket)) inner(this.#current, secretId).set(machineId, value);
   }
 
-  #count<T>(value: T | undefined): T | undefined {
+  #count<T>(found: T | undefined): T | undefined {
+    const value = this.feed.isLive() ? found : undefined;
     if (value === undefined) this.misses += 1;
     else this.hits += 1;
     return value;
   }
 
   #admit(ticket: FillTicket): boolean {
-    if (ticket !== this.#epoch) return false;
+    if (ticket !== this.#epoch || !this.feed.isLive()) return false;
     // A crude bound: past it, start over rather than track recency on the hot path.
     if (++this.#size > this.maxEntries) this.#clear();
     return true;

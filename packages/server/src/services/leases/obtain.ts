@@ -25,7 +25,9 @@ export async function obtainCurrent(
   actor: LeaseActor,
 ): Promise<Obtained | typeof MINT_FRESH> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const found = await currentLease(ctx, secret.id, machine.id);
+    // A second round means the first one's view lost a race; on PostgreSQL the cache hears of
+    // this process's own changes only moments later, so look at the store itself.
+    const found = await currentLease(ctx, secret.id, machine.id, round === 0);
     if (!found) throw new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secret.id}" not found`);
     const config = await ctx.configs.load(secret.id, found.configAt);
     if (config.policy.mintFresh) return MINT_FRESH;
@@ -66,9 +68,9 @@ export async function obtainCurrent(
   throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the credential is busy being minted; try again");
 }
 
-/** `findCurrent`, answered from memory when the embedded store's change feed keeps it exact. */
-async function currentLease(ctx: EngineContext, secretId: string, machineId: string) {
-  const cache = ctx.readCache;
+/** `findCurrent`, answered from memory while the store's change feed keeps it current. */
+async function currentLease(ctx: EngineContext, secretId: string, machineId: string, useCache: boolean) {
+  const cache = useCache ? ctx.readCache : undefined;
   const cached = cache?.current(secretId, machineId);
   if (cached) return cached;
   const ticket = cache?.ticket();

@@ -32,7 +32,7 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
   return {
     db,
     kind: "pglite",
-    changes: { subscribe: (listener) => void listeners.push(listener) },
+    changes: { subscribe: (listener) => void listeners.push(listener), isLive: () => true },
     async ping() {
       await db.execute(sql`select 1`);
     },
