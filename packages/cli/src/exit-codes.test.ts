@@ -5,6 +5,11 @@ import { type FakeServer, problem, startFakeServer } from "./testing/fake-server
 import { operatorEnv } from "./testing/operator.js";
 import { runCli } from "./testing/run-cli.js";
 
+/** it.each fills the title's placeholders from the columns in order: the exit code goes second. */
+function codeSecond<R>(rows: [string, R, number, RegExp][]): [string, number, R, RegExp][] {
+  return rows.map(([name, reply, code, message]) => [name, code, reply, message]);
+}
+
 describe("exitCodeForStatus", () => {
   it.each([
     [400, 5],
@@ -32,32 +37,34 @@ describe("exit codes of a real run, one per failure class", () => {
 
   const cli = (...args: string[]) => runCli(args, { env: operatorEnv(server) });
 
-  it.each([
-    [
-      "401",
-      problem(401, "UNAUTHENTICATED", "invalid or expired API token"),
-      3,
-      /invalid or expired API token \(UNAUTHENTICATED, request req_test\): check SIKKERKEY_TOKEN/,
-    ],
-    ["403", problem(403, "OWNER_ONLY", "only the vault owner may do this"), 3, /OWNER_ONLY/],
-    ["404", problem(404, "NOT_FOUND", "vault prod not found"), 4, /vault prod not found \(NOT_FOUND/],
-    ["409", problem(409, "ALREADY_EXISTS", "a vault named prod exists"), 5, /ALREADY_EXISTS/],
-    [
-      "400 with field errors",
-      problem(400, "VALIDATION_FAILED", "invalid request", {
-        errors: [{ path: "name", message: "too long" }],
-      }),
-      5,
-      /invalid request: name: too long/,
-    ],
-    ["503", problem(503, "STORE_UNAVAILABLE", "store unavailable"), 6, /STORE_UNAVAILABLE/],
-    [
-      "502 from a proxy, not problem+json",
-      { status: 502, text: "<html>bad gateway</html>", contentType: "text/html" },
-      6,
-      /HTTP 502/,
-    ],
-  ])("%s → exit %i", async (_name, reply, code, message) => {
+  it.each(
+    codeSecond([
+      [
+        "401",
+        problem(401, "UNAUTHENTICATED", "invalid or expired API token"),
+        3,
+        /invalid or expired API token \(UNAUTHENTICATED, request req_test\): check SIKKERKEY_TOKEN/,
+      ],
+      ["403", problem(403, "OWNER_ONLY", "only the vault owner may do this"), 3, /OWNER_ONLY/],
+      ["404", problem(404, "NOT_FOUND", "vault prod not found"), 4, /vault prod not found \(NOT_FOUND/],
+      ["409", problem(409, "ALREADY_EXISTS", "a vault named prod exists"), 5, /ALREADY_EXISTS/],
+      [
+        "400 with field errors",
+        problem(400, "VALIDATION_FAILED", "invalid request", {
+          errors: [{ path: "name", message: "too long" }],
+        }),
+        5,
+        /invalid request: name: too long/,
+      ],
+      ["503", problem(503, "STORE_UNAVAILABLE", "store unavailable"), 6, /STORE_UNAVAILABLE/],
+      [
+        "502 from a proxy, not problem+json",
+        { status: 502, text: "<html>bad gateway</html>", contentType: "text/html" },
+        6,
+        /HTTP 502/,
+      ],
+    ]),
+  )("%s → exit %i", async (_name, code, reply, message) => {
     server.on("GET", "/v1/admin/vaults", reply);
     const r = await cli("vault", "list");
     expect(r.code).toBe(code);

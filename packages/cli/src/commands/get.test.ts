@@ -35,6 +35,11 @@ function evalInShell(script: string, variable: string): string {
   });
 }
 
+/** it.each fills the title's placeholders from the columns in order: the exit code goes second. */
+function codeSecond<R>(rows: [string, R, number, RegExp][]): [string, number, R, RegExp][] {
+  return rows.map(([name, reply, code, message]) => [name, code, reply, message]);
+}
+
 describe("sikkerkey get", () => {
   it("prints the fields as one line of JSON, from a signed request", async () => {
     const r = await cli("get", "sk_api_keys");
@@ -94,17 +99,19 @@ describe("sikkerkey get", () => {
     expect((await cli("get", "sk_api_keys", "--format", "yaml")).code).toBe(2);
   });
 
-  it.each([
-    ["an unknown secret", problem(404, "SECRET_NOT_FOUND", "secret not found"), 4, /secret not found/],
-    ["a disabled machine", problem(403, "MACHINE_DISABLED", "machine is disabled"), 3, /MACHINE_DISABLED/],
-    [
-      "a pending machine",
-      problem(403, "MACHINE_PENDING", "machine is pending"),
-      3,
-      /sikkerkey machine approve/,
-    ],
-    ["a bad signature", problem(401, "BAD_SIGNATURE", "signature does not verify"), 3, /BAD_SIGNATURE/],
-  ])("%s is refused with exit %i", async (_name, reply, code, message) => {
+  it.each(
+    codeSecond([
+      ["an unknown secret", problem(404, "SECRET_NOT_FOUND", "secret not found"), 4, /secret not found/],
+      ["a disabled machine", problem(403, "MACHINE_DISABLED", "machine is disabled"), 3, /MACHINE_DISABLED/],
+      [
+        "a pending machine",
+        problem(403, "MACHINE_PENDING", "machine is pending"),
+        3,
+        /sikkerkey machine approve/,
+      ],
+      ["a bad signature", problem(401, "BAD_SIGNATURE", "signature does not verify"), 3, /BAD_SIGNATURE/],
+    ]),
+  )("%s is refused with exit %i", async (_name, code, reply, message) => {
     server.on("GET", "/v1/secrets/sk_api_keys", reply);
     const r = await cli("get", "sk_api_keys");
     expect(r.code).toBe(code);
