@@ -184,11 +184,18 @@ describe("metadata store outage", () => {
                 (s.what === "readyz" && s.body?.["code"] === "NOT_READY")))
           ),
       );
+      // On failure, what the server logged about those requests says why (never secrets: the
+      // server's log carries error names and codes, not values).
+      const whyLogged = server
+        .logs()
+        .split("\n")
+        .filter((line) => line.includes('"request failed"'))
+        .slice(0, 5);
       expect(
         bad
           .slice(0, 10)
           .map((s) => `${s.phase} ${s.what}: ${s.status} ${s.contentType} ${JSON.stringify(s.body)}`),
-        "answers other than 200 or a 503 store problem",
+        `answers other than 200 or a 503 store problem; the server logged: ${whyLogged.join(" | ")}`,
       ).toEqual([]);
       expect(seen.filter((s) => s.phase === "outage" && s.status === 503).length).toBeGreaterThan(0);
       const slowest = Math.max(...seen.map((s) => s.ms));

@@ -1,8 +1,11 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../log/index.js";
 import { FakeProvider } from "../../services/leases/fake-provider.js";
 import { createHarness, expectJson, type Harness } from "../../test-support/harness.js";
 import { createWorld, enrollMachine, signed } from "../../test-support/machine-client.js";
+import { storeDown } from "./errors.js";
 
 /** Fails like a driver error would: with secrets in its message. */
 class LeakyProvider extends FakeProvider {
@@ -108,5 +111,52 @@ describe("problem+json at the edge", () => {
     expect(res.status).toBeGreaterThanOrEqual(500);
     expect(text).not.toMatch(/hunter2|skt_|password/);
     expect(logLines.join("\n")).not.toContain("hunter2");
+  });
+});
+
+describe("what counts as the store being down (503 STORE_UNAVAILABLE, not a 500)", () => {
+  /** The error postgres.js itself raises for a store at `port`, whatever it is. */
+  async function driverError(port: number): Promise<unknown> {
+    const sql = postgres({ host: "127.0.0.1", port, connect_timeout: 0.3, max: 1, onnotice: () => {} });
+    try {
+      await sql`select 1`;
+      throw new Error("expected the query to fail");
+    } catch (error) {
+      return error;
+    } finally {
+      await sql.end({ timeout: 0 });
+    }
+  }
+
+  it("a refused connection", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const error = await driverError(port);
+    expect((error as { code?: string }).code).toBe("ECONNREFUSED");
+    expect(storeDown(error)).toBe(true);
+  });
+
+  it("a connect nobody answers (postgres.js's CONNECT_TIMEOUT), as while a store is stopping", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const error = await driverError((silent.address() as AddressInfo).port);
+      expect((error as { code?: string }).code).toBe("CONNECT_TIMEOUT");
+      expect(storeDown(error)).toBe(true);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it("found in the cause chain, and nothing else", () => {
+    expect(storeDown(new Error("wrapped", { cause: Object.assign(new Error("x"), { code: "57P01" }) }))).toBe(
+      true,
+    );
+    expect(storeDown(Object.assign(new Error("syntax"), { code: "42601" }))).toBe(false);
+    expect(storeDown(new Error("plain"))).toBe(false);
   });
 });

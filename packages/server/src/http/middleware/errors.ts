@@ -11,6 +11,8 @@ const STORE_DOWN = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
+  // postgres.js's own, when a connect is not answered in time (seen while a store was stopping).
+  "CONNECT_TIMEOUT",
   "CONNECTION_ENDED",
   "CONNECTION_CLOSED",
   "CONNECTION_DESTROYED",
@@ -22,7 +24,7 @@ const STORE_DOWN = new Set([
   "08006",
 ]);
 
-function storeDown(error: unknown): boolean {
+export function storeDown(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && STORE_DOWN.has(code)) return true;
