@@ -12,6 +12,7 @@ import { createLogger, describeError, type Logger } from "./log/index.js";
 import { createPostgresProvider } from "./providers/index.js";
 import type { Provider } from "./providers/provider.js";
 import { addLeaseMetrics } from "./metrics/lease-metrics.js";
+import { addReadCacheMetrics } from "./metrics/read-cache-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics/index.js";
 import { createAuditLog } from "./services/audit/index.js";
 import { createServices, type Services } from "./services/index.js";
@@ -93,6 +94,7 @@ export async function createServer(
     ...(overrides.lease ? { options: overrides.lease } : {}),
   });
   addLeaseMetrics(metrics.registry, () => engine.stats());
+  if (readCache && store.changes) addReadCacheMetrics(metrics.registry, readCache, store.changes);
   const services = createServices({
     db: store.db,
     sealer: keyring,

@@ -79,7 +79,7 @@ export async function listenForChanges(
         while (!closed) {
           const attempt = generation;
           try {
-            await connection.unsafe(`listen ${CHANGE_CHANNEL}`);
+            await connection`listen ${connection(CHANGE_CHANNEL)}`;
           } catch {
             await new Promise((r) => setTimeout(r, relistenDelayMs).unref());
             continue;

@@ -31,6 +31,9 @@ describe("service endpoints", () => {
     expect(text).toContain('sikkerkey_signature_failures_total{reason="unsigned"} 1');
     expect(text).toContain('sikkerkey_secret_reads_total{kind="structured",outcome="success"} 1');
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^sikkerkey_read_cache_hits_total \d+/m);
+    expect(text).toMatch(/^sikkerkey_read_cache_misses_total [1-9]\d*/m);
+    expect(text).toMatch(/^sikkerkey_change_feed_live 1$/m);
     // Ids never become label values.
     expect(text).not.toContain(world.secretId);
   });
