@@ -45,7 +45,7 @@ export interface SikkerKeyServer {
   engine: LeaseEngine;
   metrics: ServerMetrics;
   /** The read path's memory, on the embedded store only (undefined on PostgreSQL). */
-  readCache: ReadCache | undefined;
+  readCache: ReadCache;
   /** Listens on config.listen (port 0 picks a free one) and starts the background jobs. */
   start(): Promise<{ url: string }>;
   /** Stops accepting requests, finishes the jobs, links the last audit events, closes the store. */
@@ -77,7 +77,7 @@ export async function createServer(
   const metrics = createServerMetrics();
   // Kept current by the store's change feed (exactly on the embedded store, moments behind on
   // PostgreSQL, and not used while that feed cannot vouch for itself).
-  const readCache = store.changes ? new ReadCache(store.changes) : undefined;
+  const readCache = new ReadCache(store.changes);
   const audit = createAuditLog({ db: store.db, clock });
   const provider = overrides.provider ?? createPostgresProvider();
   const leasedConfigs = createLeasedConfigService({ db: store.db, sealer: keyring, clock, provider });
@@ -94,7 +94,7 @@ export async function createServer(
     ...(overrides.lease ? { options: overrides.lease } : {}),
   });
   addLeaseMetrics(metrics.registry, () => engine.stats());
-  if (readCache && store.changes) addReadCacheMetrics(metrics.registry, readCache, store.changes);
+  addReadCacheMetrics(metrics.registry, readCache, store.changes);
   const services = createServices({
     db: store.db,
     sealer: keyring,

@@ -38,7 +38,7 @@ describe("change triggers on the embedded store", () => {
     expect(await triggerOids(store)).toEqual(before);
 
     const seen: Change[] = [];
-    store.changes!.subscribe((change) => seen.push(change));
+    store.changes.subscribe((change) => seen.push(change));
     await insertVault(store, "vlt_after_restart");
     expect(seen).toContain("*");
   });
@@ -56,7 +56,7 @@ describe("change triggers on the embedded store", () => {
     expect(after.map((t) => t.oid)).not.toEqual(before.map((t) => t.oid));
 
     const seen: Change[] = [];
-    store.changes!.subscribe((change) => seen.push(change));
+    store.changes.subscribe((change) => seen.push(change));
     await insertVault(store, "vlt_after_reinstall");
     expect(seen).toContain("*");
   });

@@ -14,7 +14,7 @@ export interface Store {
    * Committed changes, announced in order: on the embedded store as they commit; on PostgreSQL
    * moments later, over LISTEN, from every replica (and only while `isLive()`).
    */
-  changes?: ChangeFeed;
+  changes: ChangeFeed;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -43,9 +43,9 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
   });
 
   it("answers repeated reads from memory", async () => {
-    const cache = h.server.readCache!;
+    const cache = h.server.readCache;
     const heard: string[] = [];
-    h.store.changes!.subscribe((c) => heard.push(c));
+    h.store.changes.subscribe((c) => heard.push(c));
     // The first read also stamps the machine's last-seen time, a change that drops its entries
     // (on PostgreSQL when the notification arrives, a moment after the read was answered).
     expect((await read()).status).toBe(200);
@@ -128,7 +128,7 @@ describe("ReadCache", () => {
   const lease = { configAt: new Date(), lease: null };
 
   it("drops only what a change touches", async () => {
-    const cache = new ReadCache(store.changes!);
+    const cache = new ReadCache(store.changes);
     cache.putCurrent("sk_a", "mach_1", lease, cache.ticket());
     cache.putCurrent("sk_a", "mach_2", lease, cache.ticket());
     cache.putCurrent("sk_b", "mach_1", lease, cache.ticket());
@@ -163,7 +163,7 @@ describe("ReadCache", () => {
   });
 
   it("does not keep a lookup that raced a change", async () => {
-    const cache = new ReadCache(store.changes!);
+    const cache = new ReadCache(store.changes);
     const ticket = cache.ticket();
     await store.db.execute(sql`select pg_notify('sikkerkey_change', 'l:sk_other:mach_9')`);
     cache.putCurrent("sk_a", "mach_1", lease, ticket);
@@ -172,7 +172,7 @@ describe("ReadCache", () => {
 
   it("announces a lease row's changes, and nothing for a rolled-back transaction", async () => {
     const seen: string[] = [];
-    store.changes!.subscribe((c) => seen.push(c));
+    store.changes.subscribe((c) => seen.push(c));
     await store.db
       .insert(schema.leases)
       .values({
