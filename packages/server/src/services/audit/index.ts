@@ -6,6 +6,7 @@ import { GroupCommit } from "../../store/group-commit.js";
 import { type Db, schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
 import { AUDIT_INSERT_COLUMNS } from "./event-sql.js";
+import { insertLinked, type UnlinkedEvent } from "./link-at-insert.js";
 import { linkPending } from "./linker.js";
 import { exportEvents, queryEvents } from "./query.js";
 import { verifyChain } from "./verify.js";
@@ -45,9 +46,17 @@ const toColumns = (r: AuditInsert) => ({
   detail: r.detail,
 });
 
-export function createAuditLog(deps: { db: Db; clock: Clock }): AuditLog {
+export function createAuditLog(deps: {
+  db: Db;
+  clock: Clock;
+  /**
+   * Batches of events take their place in the hash chain as they are inserted, instead of being
+   * linked (written again) later. Only for a store no other process writes to: link-at-insert.ts.
+   */
+  linkAtInsert?: boolean;
+}): AuditLog {
   const { db, clock } = deps;
-  const toRow = (event: NewAuditEvent): AuditInsert & { at: Date } => ({
+  const toRow = (event: NewAuditEvent): UnlinkedEvent => ({
     id: newId("event"),
     at: clock.now(),
     action: event.action,
@@ -77,8 +86,9 @@ export function createAuditLog(deps: { db: Db; clock: Clock }): AuditLog {
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
         login text, source_ip text, reason text, detail jsonb)`);
   };
-  const batches = new GroupCommit<ReturnType<typeof toRow>, void>(async (rows) => {
-    await insertAll(db, rows);
+  const batches = new GroupCommit<UnlinkedEvent, void>(async (rows) => {
+    if (deps.linkAtInsert) await insertLinked(db, rows);
+    else await insertAll(db, rows);
     return rows.map(() => undefined);
   });
   return {
