@@ -18,11 +18,14 @@ export type Snapshot = Map<string, string[]>;
  *   counts against the source address, like a refusal is audited. Only the API's keys
  *   (`api-ip:`, `machine-ip:`) may appear or change, and a count may only go up; the dashboard's
  *   sign-in keys must not move.
+ * - `meta`, its `audit_head` row only: on the embedded store an audited refusal is chained as it
+ *   is inserted, which moves the chain's head. Every other key must stay as it was.
  * Every other table, including `api_tokens.last_used_at` and `machines.last_seen_at` (the world
  * writes them once before the first snapshot and the clock never moves), must be identical.
  */
 export const APPEND_ONLY = new Set(["audit_events", "nonces"]);
 const FAILURE_COUNTERS = "dashboard_sign_in_attempts";
+const AUDIT_HEAD = /^\[\["key","audit_head"\]/;
 const API_COUNTER_KEY = /^\[\["failures",(\d+)\],\["key","(?:api-ip|machine-ip):([^"]*)"\]/;
 
 export async function snapshot(store: Store): Promise<Snapshot> {
@@ -72,6 +75,10 @@ export function storeChanges(before: Snapshot, after: Snapshot): string[] {
         return !(m && (grown.get(m[2]!) ?? -1) >= Number(m[1]));
       });
       added = added.filter((r) => !API_COUNTER_KEY.test(r));
+    }
+    if (table === "meta") {
+      removed = removed.filter((r) => !AUDIT_HEAD.test(r));
+      added = added.filter((r) => !AUDIT_HEAD.test(r));
     }
     for (const r of removed) changes.push(`${table}: changed or removed ${r.slice(0, 300)}`);
     if (!APPEND_ONLY.has(table)) {

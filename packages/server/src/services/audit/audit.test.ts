@@ -195,6 +195,20 @@ describe.each(storeVariants)("audit events linked as they are inserted, on $name
     expect(await audit.verify()).toEqual({ ok: true, checked: 5, firstBroken: null, unlinked: 0 });
   });
 
+  it("hashes a batch again after the head moved under it (another writer appended first)", async () => {
+    const other = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsert: true });
+    await read(1);
+    await other.record({ action: "lease.revoke", actor: { type: "system" }, login: "sk_x_m1" });
+    // This log last saw the head after its own first event; its next batch must not fork the chain.
+    await Promise.all([
+      read(2),
+      read(3),
+      other.record({ action: "lease.revoke", actor: { type: "system" } }),
+    ]);
+    await read(4);
+    expect(await audit.verify()).toEqual({ ok: true, checked: 6, firstBroken: null, unlinked: 0 });
+  });
+
   it("still finds an edited event", async () => {
     await Promise.all(Array.from({ length: 4 }, (_, i) => read(i)));
     const [target] = await store.db

@@ -6,7 +6,7 @@ import { GroupCommit } from "../../store/group-commit.js";
 import { type Db, schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
 import { AUDIT_INSERT_COLUMNS } from "./event-sql.js";
-import { insertLinked, type UnlinkedEvent } from "./link-at-insert.js";
+import { createChainAppender, type UnlinkedEvent } from "./link-at-insert.js";
 import { linkPending } from "./linker.js";
 import { exportEvents, queryEvents } from "./query.js";
 import { verifyChain } from "./verify.js";
@@ -86,8 +86,9 @@ export function createAuditLog(deps: {
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
         login text, source_ip text, reason text, detail jsonb)`);
   };
+  const appender = deps.linkAtInsert ? createChainAppender(db) : undefined;
   const batches = new GroupCommit<UnlinkedEvent, void>(async (rows) => {
-    if (deps.linkAtInsert) await insertLinked(db, rows);
+    if (appender) await appender.insert(rows);
     else await insertAll(db, rows);
     return rows.map(() => undefined);
   });

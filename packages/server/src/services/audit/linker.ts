@@ -1,6 +1,5 @@
-import { asc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { asc, eq, isNull, sql } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
-import { resultRows } from "../../store/rows.js";
 import { chainHash } from "./chain-hash.js";
 
 const HEAD_KEY = "audit_head";
@@ -50,18 +49,9 @@ export async function linkPending(db: Db): Promise<number> {
  * The chain head, locked until the transaction ends: whoever holds it appends to the chain
  * (the linker, or a batch linked as it is inserted), so positions are never handed out twice.
  */
-export async function lockHead(tx: Db): Promise<ChainHead>;
-/** …and, in the same statement, the value of `extra` (an SQL expression). */
-export async function lockHead(tx: Db, extra: SQL): Promise<{ head: ChainHead; extra: unknown }>;
-export async function lockHead(
-  tx: Db,
-  extra?: SQL,
-): Promise<ChainHead | { head: ChainHead; extra: unknown }> {
+export async function lockHead(tx: Db): Promise<ChainHead> {
   const locked = async () =>
-    resultRows<{ value: ChainHead; extra: unknown }>(
-      await tx.execute(sql`select value, ${extra ?? sql`null`} as extra
-        from ${schema.meta} where key = ${HEAD_KEY} for update`),
-    )[0];
+    (await tx.select().from(schema.meta).where(eq(schema.meta.key, HEAD_KEY)).for("update"))[0];
   let row = await locked();
   if (!row) {
     // The first append of a new store: the row must exist to be locked.
@@ -71,13 +61,23 @@ export async function lockHead(
       .onConflictDoNothing();
     row = await locked();
   }
-  const head = (typeof row!.value === "string" ? JSON.parse(row!.value) : row!.value) as ChainHead;
-  return extra ? { head, extra: row!.extra } : head;
+  return row!.value as ChainHead;
 }
 
-/** The statement that moves the head, as SQL a batch's own statement can carry. */
+/** The statement that moves the head. */
 export function setHead(head: ChainHead) {
   return sql`update ${schema.meta} set value = ${JSON.stringify(head)}::jsonb where key = ${HEAD_KEY}`;
+}
+
+/**
+ * Moves the head from `from` to `to` only if it is still at `from` (creating it on a new store),
+ * as a CTE a batch's insert can be guarded by: `exists (select 1 from <it>)`.
+ */
+export function moveHeadIf(from: ChainHead, to: ChainHead) {
+  return sql`insert into ${schema.meta} (key, value) values (${HEAD_KEY}, ${JSON.stringify(to)}::jsonb)
+    on conflict (key) do update set value = excluded.value
+    where ${schema.meta}.value = ${JSON.stringify(from)}::jsonb
+    returning 1`;
 }
 
 export async function readHead(db: Db): Promise<ChainHead> {

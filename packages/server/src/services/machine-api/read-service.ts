@@ -119,32 +119,49 @@ export function createReadService(deps: {
         );
         return deny(machine, secretId, await whyNotReadable(machine, secretId), ctx.sourceIp, notFound);
       }
-      const now = clock.now();
-      await touchMachine(db, machine, now);
-      if (secret.kind === "leased") {
-        if (!leasedReader) {
-          deps.onRead?.("leased", "error");
-          throw new SikkerKeyError(
-            "NOT_READY",
-            "leased secrets need the lease engine, which this server is not running",
-          );
-        }
-        const response = await leasedReader.read(secret, machine, ctx);
-        deps.onRead?.("leased", "success");
+      // The last-seen stamp is for people, not for the read: it goes to the store beside the
+      // read's own work (on a first read, while the target creates the login) rather than in
+      // front of it. The read still answers only once it is written.
+      const touched = touchMachine(db, machine, clock.now());
+      try {
+        const response = await readGranted(machine, secret, ctx);
+        await touched;
         return response;
+      } catch (error) {
+        await touched.catch(() => undefined);
+        throw error;
       }
-      const fields = openFields(sealer, secret);
-      await audit.record({
-        action: "secret.read",
-        actor: { type: "machine", id: machine.id },
-        vaultId: machine.vaultId,
-        machineId: machine.id,
-        secretId: secret.id,
-        sourceIp: ctx.sourceIp,
-        detail: { version: secret.version },
-      });
-      deps.onRead?.("structured", "success");
-      return { id: secret.id, kind: "structured", fields };
     },
   };
+
+  async function readGranted(
+    machine: MachineRow,
+    secret: SecretRow,
+    ctx: { sourceIp: string | null },
+  ): Promise<SecretReadResponse> {
+    if (secret.kind === "leased") {
+      if (!leasedReader) {
+        deps.onRead?.("leased", "error");
+        throw new SikkerKeyError(
+          "NOT_READY",
+          "leased secrets need the lease engine, which this server is not running",
+        );
+      }
+      const response = await leasedReader.read(secret, machine, ctx);
+      deps.onRead?.("leased", "success");
+      return response;
+    }
+    const fields = openFields(sealer, secret);
+    await audit.record({
+      action: "secret.read",
+      actor: { type: "machine", id: machine.id },
+      vaultId: machine.vaultId,
+      machineId: machine.id,
+      secretId: secret.id,
+      sourceIp: ctx.sourceIp,
+      detail: { version: secret.version },
+    });
+    deps.onRead?.("structured", "success");
+    return { id: secret.id, kind: "structured", fields };
+  }
 }
