@@ -78,8 +78,7 @@ export async function createServer(
   // Kept current by the store's change feed (exactly on the embedded store, moments behind on
   // PostgreSQL, and not used while that feed cannot vouch for itself).
   const readCache = new ReadCache(store.changes);
-  // One process owns an embedded store, so its event batches can be chained as they go in.
-  const audit = createAuditLog({ db: store.db, clock, linkAtInsert: store.kind === "pglite" });
+  const audit = createAuditLog({ db: store.db, clock });
   const provider = overrides.provider ?? createPostgresProvider();
   const leasedConfigs = createLeasedConfigService({ db: store.db, sealer: keyring, clock, provider });
   const engine = createLeaseEngine({

@@ -50,8 +50,8 @@ export function createAuditLog(deps: {
   db: Db;
   clock: Clock;
   /**
-   * Batches of events take their place in the hash chain as they are inserted, instead of being
-   * linked (written again) later. Only for a store no other process writes to: link-at-insert.ts.
+   * Whether batches of events take their place in the hash chain as they are inserted
+   * (link-at-insert.ts; default) or are all left to the linker (tests of the linker).
    */
   linkAtInsert?: boolean;
 }): AuditLog {
@@ -86,7 +86,7 @@ export function createAuditLog(deps: {
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
         login text, source_ip text, reason text, detail jsonb)`);
   };
-  const appender = deps.linkAtInsert ? createChainAppender(db) : undefined;
+  const appender = deps.linkAtInsert === false ? undefined : createChainAppender(db);
   const batches = new GroupCommit<UnlinkedEvent, void>(async (rows) => {
     if (appender) await appender.insert(rows);
     else await insertAll(db, rows);

@@ -69,6 +69,11 @@ export function setHead(head: ChainHead) {
   return sql`update ${schema.meta} set value = ${JSON.stringify(head)}::jsonb where key = ${HEAD_KEY}`;
 }
 
+/** The head's value, as a scalar subquery. */
+export function currentHead() {
+  return sql`select value from ${schema.meta} where key = ${HEAD_KEY}`;
+}
+
 /**
  * Moves the head from `from` to `to` only if it is still at `from` (creating it on a new store),
  * as a CTE a batch's insert can be guarded by: `exists (select 1 from <it>)`.
