@@ -1,4 +1,6 @@
 import { pgFromInject } from "@sikkerkey/testkit/vitest";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import postgres from "postgres";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHANGE_CHANNEL } from "./change-feed.js";
@@ -6,9 +8,9 @@ import { LISTENER_APPLICATION_NAME, type ListenFeed, listenForChanges } from "./
 
 // The feed's timings shrunk so a lost or silent listener shows within a test; the logic is the
 // one the server runs with 5 s pings and a 12 s silence limit.
-const FAST = { pingEveryMs: 100, silenceLimitMs: 450, relistenDelayMs: 50 };
+const FAST = { pingEveryMs: 100, silenceLimitMs: 450, relistenDelayMs: 50, listenTimeoutMs: 1_000 };
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -16,7 +18,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   }
 }
 
-describe("change feed over LISTEN (PostgreSQL store)", () => {
+describe("change feed over LISTEN (PostgreSQL store)", { timeout: 30_000 }, () => {
   const pg = pgFromInject();
   let url: string;
   let database: string;
@@ -97,6 +99,34 @@ describe("change feed over LISTEN (PostgreSQL store)", () => {
     expect(heard.indexOf("*")).toBeGreaterThanOrEqual(0);
     expect(heard.indexOf("*")).toBeLessThan(heard.indexOf("m:during_silence"));
     expect(await listenerPid()).toBe(pid);
+  });
+
+  it("gives up a client whose LISTEN never answers and listens on a new one", async () => {
+    // A server that accepts connections and never says a word: the first client's LISTEN waits
+    // forever, as a postgres.js client can after a lost connection.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as AddressInfo).port;
+    const opened: string[] = [];
+    try {
+      const stuck = await listenForChanges((o) => {
+        const target = opened.length === 0 ? `postgres://x:y@127.0.0.1:${port}/x` : url;
+        opened.push(target === url ? "store" : "silent");
+        return postgres(target, { ...o, onnotice: () => {}, connect_timeout: 30 });
+      }, FAST);
+      try {
+        await until("it listens on a new client", () => stuck.isLive());
+        expect(opened).toEqual(["silent", "store"]);
+        const got: string[] = [];
+        stuck.subscribe((c) => got.push(c));
+        await other`select pg_notify(${CHANGE_CHANNEL}, 'm:heard')`;
+        await until("it hears on the new client", () => got.includes("m:heard"));
+      } finally {
+        await stuck.close();
+      }
+    } finally {
+      silent.close();
+    }
   });
 
   it("is never live after close", async () => {

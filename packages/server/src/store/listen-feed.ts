@@ -7,9 +7,20 @@ export interface ListenTimings {
   /** Silence this long (two pings missed) and the feed no longer vouches for what it has not said. */
   silenceLimitMs: number;
   relistenDelayMs: number;
+  /**
+   * A LISTEN not answered in this long is given up with its client, and a new client tries:
+   * postgres.js 3.4.9 can leave a query after a lost connection waiting for a reconnect that
+   * never settles (docs/reliability.md), and the cache would stay off for good behind it.
+   */
+  listenTimeoutMs: number;
 }
 
-const TIMINGS: ListenTimings = { pingEveryMs: 5_000, silenceLimitMs: 12_000, relistenDelayMs: 500 };
+const TIMINGS: ListenTimings = {
+  pingEveryMs: 5_000,
+  silenceLimitMs: 12_000,
+  relistenDelayMs: 500,
+  listenTimeoutMs: 10_000,
+};
 const PING = "ping";
 /** Its own name in pg_stat_activity, so an operator (or a test) can tell it from the pool. */
 export const LISTENER_APPLICATION_NAME = "sikkerkey-server change feed";
@@ -34,7 +45,7 @@ export async function listenForChanges(
   open: (options: postgres.Options<Record<string, postgres.PostgresType>>) => postgres.Sql,
   timings: ListenTimings = TIMINGS,
 ): Promise<ListenFeed> {
-  const { pingEveryMs, silenceLimitMs, relistenDelayMs } = timings;
+  const { pingEveryMs, silenceLimitMs, relistenDelayMs, listenTimeoutMs } = timings;
   const subscribers: ((change: Change) => void)[] = [];
   const emit = (change: Change) => {
     for (const s of subscribers) s(change);
@@ -64,14 +75,29 @@ export async function listenForChanges(
   const onnotify = (channel: string, payload: string) => {
     if (channel === CHANGE_CHANNEL) heard(payload);
   };
-  const connection = open({
-    max: 1,
-    max_lifetime: null,
-    fetch_types: false,
-    onclose: lost,
-    connection: { application_name: LISTENER_APPLICATION_NAME },
-    ...({ onnotify } as object),
-  });
+  const openClient = (): postgres.Sql => {
+    const client = open({
+      max: 1,
+      max_lifetime: null,
+      fetch_types: false,
+      // Only the client in use speaks for the feed; one given up may still close later.
+      onclose: () => {
+        if (client === connection) lost();
+      },
+      connection: { application_name: LISTENER_APPLICATION_NAME },
+      ...({ onnotify } as object),
+    });
+    return client;
+  };
+  let connection = openClient();
+
+  /** Gives up a client whose LISTEN never answered, and listens on a new one. */
+  const replaceClient = () => {
+    const stuck = connection;
+    connection = openClient();
+    generation += 1;
+    void stuck.end({ timeout: 0 }).catch(() => {});
+  };
 
   function relisten(): Promise<void> {
     relistening ??= (async () => {
@@ -79,7 +105,13 @@ export async function listenForChanges(
         while (!closed) {
           const attempt = generation;
           try {
-            await connection`listen ${connection(CHANGE_CHANNEL)}`;
+            const client = connection;
+            if (
+              (await answeredWithin(client`listen ${client(CHANGE_CHANNEL)}`, listenTimeoutMs)) === TIMED_OUT
+            ) {
+              replaceClient();
+              continue;
+            }
           } catch {
             await new Promise((r) => setTimeout(r, relistenDelayMs).unref());
             continue;
@@ -117,4 +149,19 @@ export async function listenForChanges(
       await connection.end({ timeout: 1 });
     },
   };
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+async function answeredWithin<T>(query: PromiseLike<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
