@@ -51,7 +51,7 @@ export function createAuditLog(deps: {
   clock: Clock;
   /**
    * Whether batches of events take their place in the hash chain as they are inserted
-   * (link-at-insert.ts; default) or are all left to the linker (tests of the linker).
+   * (link-at-insert.ts) or are all left to the linker (the default).
    */
   linkAtInsert?: boolean;
 }): AuditLog {
@@ -86,7 +86,7 @@ export function createAuditLog(deps: {
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
         login text, source_ip text, reason text, detail jsonb)`);
   };
-  const appender = deps.linkAtInsert === false ? undefined : createChainAppender(db);
+  const appender = deps.linkAtInsert ? createChainAppender(db) : undefined;
   const batches = new GroupCommit<UnlinkedEvent, void>(async (rows) => {
     if (appender) await appender.insert(rows);
     else await insertAll(db, rows);

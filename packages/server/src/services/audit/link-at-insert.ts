@@ -25,7 +25,7 @@ const COLUMNS = sql.raw(
  * Inserts batches of events (the reads and refusals group commit gathers) linked into the hash
  * chain as they go in. The linker's way (insert now, read back, update later) writes every event
  * twice, and the second write is not a HOT update (`hash` and `chain_index` are indexed): on
- * PGlite it cost more than the insert, on PostgreSQL it is the store's busiest statement.
+ * PGlite, where all of it runs on the server's own thread, it cost more than the insert.
  *
  * A batch is hashed after the head this process last saw, and ONE statement both moves the head
  * and inserts the events, guarded by "the head is still where we saw it". If it moved (another
