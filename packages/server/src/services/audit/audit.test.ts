@@ -13,7 +13,6 @@ describe.each(storeVariants)("audit log on $name", (variant) => {
     audit = createAuditLog({
       db: store.db,
       clock: new ManualClock(Date.UTC(2026, 0, 1)),
-      linkAtInsert: false,
     });
   });
   afterEach(async () => {
@@ -122,7 +121,7 @@ describe.each(storeVariants)("audit log on $name", (variant) => {
 
   it("keeps the chain consistent when two linkers race", async () => {
     await recordReads(20);
-    const other = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsert: false });
+    const other = createAuditLog({ db: store.db, clock: new ManualClock() });
     const linked = await Promise.all([audit.link(), other.link(), audit.link()]);
     expect(linked.reduce((a, b) => a + b, 0)).toBe(20);
     expect(await audit.verify()).toMatchObject({ ok: true, checked: 20 });
@@ -139,7 +138,7 @@ describe.each(storeVariants)("audit events linked as they are inserted, on $name
     audit = createAuditLog({
       db: store.db,
       clock: new ManualClock(Date.UTC(2026, 0, 1)),
-      linkAtInsert: true,
+      linkAtInsertFrom: 1,
     });
   });
   afterEach(async () => {
@@ -200,7 +199,7 @@ describe.each(storeVariants)("audit events linked as they are inserted, on $name
   });
 
   it("leaves a batch to the linker when the head moved under it (another replica appended first)", async () => {
-    const other = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsert: true });
+    const other = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsertFrom: 1 });
     await read(1);
     await other.record({ action: "lease.revoke", actor: { type: "system" }, login: "sk_x_m1" });
     // This log last saw the head after its own first event: its next batch must not fork the
@@ -216,6 +215,19 @@ describe.each(storeVariants)("audit events linked as they are inserted, on $name
     ]);
     await audit.link();
     expect(await audit.verify()).toEqual({ ok: true, checked: 6, firstBroken: null, unlinked: 0 });
+  });
+
+  it("leaves batches below the threshold to the linker", async () => {
+    const some = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsertFrom: 5 });
+    const one = (i: number) =>
+      some.record({ action: "secret.read", actor: { type: "machine", id: `m${i}` } });
+    await one(0);
+    expect((await some.verify()).unlinked).toBe(1);
+    // Submitted in one turn: one batch of 10, linked as it goes in.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => one(i + 1)));
+    expect((await some.verify()).unlinked).toBe(1);
+    expect(await some.link()).toBe(1);
+    expect(await some.verify()).toEqual({ ok: true, checked: 11, firstBroken: null, unlinked: 0 });
   });
 
   it("still finds an edited event", async () => {

@@ -50,10 +50,12 @@ export function createAuditLog(deps: {
   db: Db;
   clock: Clock;
   /**
-   * Whether batches of events take their place in the hash chain as they are inserted
-   * (link-at-insert.ts) or are all left to the linker (the default).
+   * Batches of at least this many events take their place in the hash chain as they are
+   * inserted (link-at-insert.ts); smaller ones, and all of them when unset, are left to the
+   * linker. Linking at insert costs a batch one statement more (its sequence numbers), which
+   * only pays where the linker's second write of each event costs more: large batches.
    */
-  linkAtInsert?: boolean;
+  linkAtInsertFrom?: number;
 }): AuditLog {
   const { db, clock } = deps;
   const toRow = (event: NewAuditEvent): UnlinkedEvent => ({
@@ -86,9 +88,10 @@ export function createAuditLog(deps: {
         actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
         login text, source_ip text, reason text, detail jsonb)`);
   };
-  const appender = deps.linkAtInsert ? createChainAppender(db) : undefined;
+  const linkFrom = deps.linkAtInsertFrom;
+  const appender = linkFrom === undefined ? undefined : createChainAppender(db);
   const batches = new GroupCommit<UnlinkedEvent, void>(async (rows) => {
-    if (appender) await appender.insert(rows);
+    if (appender && rows.length >= linkFrom!) await appender.insert(rows);
     else await insertAll(db, rows);
     return rows.map(() => undefined);
   });
