@@ -55,7 +55,8 @@ export async function waitIdle(
     const after = cpuSeconds(pid);
     if (before === null || after === null) return null;
     // The quiet window itself is not start-up work: the process was done when it began.
-    if ((after - before) / (windowMs / 1000) < maxShare) return Math.max(0, performance.now() - started - windowMs);
+    if ((after - before) / (windowMs / 1000) < maxShare)
+      return Math.max(0, performance.now() - started - windowMs);
     before = after;
   }
   return null;
