@@ -44,19 +44,7 @@ describe.each(storeVariants)("audit log on $name", (variant) => {
   it("finds an edited event", async () => {
     await recordReads(4);
     await audit.link();
-    const [target] = await store.db
-      .select()
-      .from(schema.auditEvents)
-      .orderBy(schema.auditEvents.seq)
-      .offset(1)
-      .limit(1);
-    await store.db
-      .update(schema.auditEvents)
-      .set({ machineId: "mach_evil" })
-      .where(eq(schema.auditEvents.seq, target!.seq));
-    const result = await audit.verify();
-    expect(result.ok).toBe(false);
-    expect(result.firstBroken).toEqual({ seq: target!.seq, reason: "content does not match its hash" });
+    await expectEditFound(store, audit, 1);
   });
 
   it("finds an event edited together with its own hash", async () => {
@@ -232,19 +220,23 @@ describe.each(storeVariants)("audit events linked as they are inserted, on $name
 
   it("still finds an edited event", async () => {
     await Promise.all(Array.from({ length: 4 }, (_, i) => read(i)));
-    const [target] = await store.db
-      .select()
-      .from(schema.auditEvents)
-      .orderBy(schema.auditEvents.seq)
-      .offset(2)
-      .limit(1);
-    await store.db
-      .update(schema.auditEvents)
-      .set({ machineId: "mach_evil" })
-      .where(eq(schema.auditEvents.seq, target!.seq));
-    expect((await audit.verify()).firstBroken).toEqual({
-      seq: target!.seq,
-      reason: "content does not match its hash",
-    });
+    await expectEditFound(store, audit, 2);
   });
 });
+
+/** Edits the event at `offset` (in `seq` order) behind the log's back: verify must name it. */
+async function expectEditFound(store: Store, audit: AuditLog, offset: number) {
+  const [target] = await store.db
+    .select()
+    .from(schema.auditEvents)
+    .orderBy(schema.auditEvents.seq)
+    .offset(offset)
+    .limit(1);
+  await store.db
+    .update(schema.auditEvents)
+    .set({ machineId: "mach_evil" })
+    .where(eq(schema.auditEvents.seq, target!.seq));
+  const result = await audit.verify();
+  expect(result.ok).toBe(false);
+  expect(result.firstBroken).toEqual({ seq: target!.seq, reason: "content does not match its hash" });
+}

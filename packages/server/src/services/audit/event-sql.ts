@@ -8,6 +8,32 @@ export const AUDIT_INSERT_COLUMNS = sql.raw(
   "id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id, secret_id, lease_id, login, source_ip, reason, detail",
 );
 
+/** The types of those columns, for `jsonb_to_recordset(…) as x(<these>)`. */
+export const AUDIT_RECORD_TYPES = sql.raw(
+  "id text, at timestamptz, action text, outcome text, actor_type text, actor_id text, actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text, login text, source_ip text, reason text, detail jsonb",
+);
+
+type AuditInsert = typeof schema.auditEvents.$inferInsert;
+
+/** An event as `jsonb_to_recordset` reads it: column names as keys. */
+export const auditColumns = (r: AuditInsert) => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  action: r.action,
+  outcome: r.outcome,
+  actor_type: r.actorType,
+  actor_id: r.actorId,
+  actor_token_id: r.actorTokenId,
+  vault_id: r.vaultId,
+  machine_id: r.machineId,
+  secret_id: r.secretId,
+  lease_id: r.leaseId,
+  login: r.login,
+  source_ip: r.sourceIp,
+  reason: r.reason,
+  detail: r.detail,
+});
+
 /**
  * `insert into audit_events … select … where <guard>`: the audit row the AuditLog would write,
  * as a clause a change's own statement can carry, so "the lease changed" and "the change is

@@ -5,7 +5,7 @@ import { newId } from "../../ids.js";
 import { GroupCommit } from "../../store/group-commit.js";
 import { type Db, schema } from "../../store/index.js";
 import type { NewAuditEvent } from "./event.js";
-import { AUDIT_INSERT_COLUMNS } from "./event-sql.js";
+import { AUDIT_INSERT_COLUMNS, AUDIT_RECORD_TYPES, auditColumns } from "./event-sql.js";
 import { createChainAppender, type UnlinkedEvent } from "./link-at-insert.js";
 import { linkPending } from "./linker.js";
 import { exportEvents, queryEvents } from "./query.js";
@@ -26,25 +26,6 @@ export interface AuditLog {
 }
 
 type AuditInsert = typeof schema.auditEvents.$inferInsert;
-
-/** An event as `jsonb_to_recordset` reads it: column names as keys. */
-const toColumns = (r: AuditInsert) => ({
-  id: r.id,
-  at: r.at.toISOString(),
-  action: r.action,
-  outcome: r.outcome,
-  actor_type: r.actorType,
-  actor_id: r.actorId,
-  actor_token_id: r.actorTokenId,
-  vault_id: r.vaultId,
-  machine_id: r.machineId,
-  secret_id: r.secretId,
-  lease_id: r.leaseId,
-  login: r.login,
-  source_ip: r.sourceIp,
-  reason: r.reason,
-  detail: r.detail,
-});
 
 export function createAuditLog(deps: {
   db: Db;
@@ -83,10 +64,8 @@ export function createAuditLog(deps: {
     await on.execute(sql`
       insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS})
       select ${AUDIT_INSERT_COLUMNS}
-      from jsonb_to_recordset(${JSON.stringify(rows.map(toColumns))}::jsonb) as x(
-        id text, at timestamptz, action text, outcome text, actor_type text, actor_id text,
-        actor_token_id text, vault_id text, machine_id text, secret_id text, lease_id text,
-        login text, source_ip text, reason text, detail jsonb)`);
+      from jsonb_to_recordset(${JSON.stringify(rows.map(auditColumns))}::jsonb)
+        as x(${AUDIT_RECORD_TYPES})`);
   };
   const linkFrom = deps.linkAtInsertFrom;
   const appender = linkFrom === undefined ? undefined : createChainAppender(db);

@@ -3,6 +3,7 @@ import { type Db, schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
 import { chainHash } from "./chain-hash.js";
 import type { AuditRow } from "./event.js";
+import { AUDIT_INSERT_COLUMNS, AUDIT_RECORD_TYPES, auditColumns } from "./event-sql.js";
 import { type ChainHead, currentHead, moveHeadIf, readHead } from "./linker.js";
 
 /** An event as a writer makes it: everything but its sequence number and its place in the chain. */
@@ -17,9 +18,7 @@ export interface ChainAppender {
   insert(events: UnlinkedEvent[]): Promise<boolean>;
 }
 
-const COLUMNS = sql.raw(
-  "seq, id, at, action, outcome, actor_type, actor_id, actor_token_id, vault_id, machine_id, secret_id, lease_id, login, source_ip, reason, detail",
-);
+const COLUMNS = sql`seq, ${AUDIT_INSERT_COLUMNS}`;
 
 /**
  * Inserts batches of events (the reads and refusals group commit gathers) linked into the hash
@@ -68,11 +67,8 @@ export function createChainAppender(db: Db): ChainAppender {
         await db.execute(sql`
           with h as (${moveHeadIf(from, to)}),
           x as (
-            select * from jsonb_to_recordset(${JSON.stringify(rows.map(toColumns))}::jsonb) as x(
-              seq bigint, id text, at timestamptz, action text, outcome text, actor_type text,
-              actor_id text, actor_token_id text, vault_id text, machine_id text, secret_id text,
-              lease_id text, login text, source_ip text, reason text, detail jsonb, chain_index bigint,
-              prev_hash text, hash text)
+            select * from jsonb_to_recordset(${JSON.stringify(rows.map(toColumns))}::jsonb)
+              as x(seq bigint, ${AUDIT_RECORD_TYPES}, chain_index bigint, prev_hash text, hash text)
           ),
           linked as (
             insert into ${a} (${COLUMNS}, chain_index, prev_hash, hash)
@@ -112,21 +108,7 @@ function linkAfter(head: ChainHead, events: UnlinkedEvent[], seqs: number[]): Au
 
 const toColumns = (r: AuditRow) => ({
   seq: r.seq,
-  id: r.id,
-  at: r.at.toISOString(),
-  action: r.action,
-  outcome: r.outcome,
-  actor_type: r.actorType,
-  actor_id: r.actorId,
-  actor_token_id: r.actorTokenId,
-  vault_id: r.vaultId,
-  machine_id: r.machineId,
-  secret_id: r.secretId,
-  lease_id: r.leaseId,
-  login: r.login,
-  source_ip: r.sourceIp,
-  reason: r.reason,
-  detail: r.detail,
+  ...auditColumns(r),
   chain_index: r.chainIndex,
   prev_hash: r.prevHash,
   hash: r.hash,
