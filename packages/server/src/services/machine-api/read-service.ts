@@ -122,15 +122,16 @@ export function createReadService(deps: {
       // The last-seen stamp is for people, not for the read: it goes to the store beside the
       // read's own work (on a first read, while the target creates the login) rather than in
       // front of it. The read still answers only once it is written.
-      const touched = touchMachine(db, machine, clock.now());
-      try {
-        const response = await readGranted(machine, secret, ctx);
-        await touched;
-        return response;
-      } catch (error) {
-        await touched.catch(() => undefined);
-        throw error;
-      }
+      // Settled into a value at once: a failure while the read is still working must not be an
+      // unhandled rejection (Node ends the process on one).
+      const touched = touchMachine(db, machine, clock.now()).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      const response = await readGranted(machine, secret, ctx);
+      const failed = await touched;
+      if (failed) throw failed.error;
+      return response;
     },
   };
 

@@ -1,0 +1,82 @@
+import type { SecretReadResponse } from "@sikkerkey/protocol";
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../clock.js";
+import type { Sealer } from "../../crypto/index.js";
+import type { Db } from "../../store/index.js";
+import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
+import type { MachineRow } from "../machines/machine-view.js";
+import type { SecretRow } from "../secrets/secret-view.js";
+import { createReadService } from "./read-service.js";
+
+const machine = {
+  id: "mach_1",
+  vaultId: "vault_1",
+  status: "enabled",
+  lastSeenAt: null,
+} as unknown as MachineRow;
+const secret = { id: "sk_db", vaultId: "vault_1", kind: "leased" } as unknown as SecretRow;
+const answer: SecretReadResponse = {
+  id: "sk_db",
+  kind: "leased",
+  fields: { host: "h", port: 5432, database: "d", username: "u", password: "p" },
+  lease: { id: "lease_1", expiresAt: new Date(0).toISOString(), renewable: true },
+};
+
+describe("read service: the last-seen stamp written beside the read", () => {
+  // The stamp's write fails (the store went away) while the lease engine is still working on
+  // the read: the read fails with that error, and the failure is never an unhandled rejection,
+  // which would end the server's process (vitest fails the run on one).
+  it("fails the read with the stamp's error, and only once the read is done", async () => {
+    let readDone = false;
+    const db = {
+      update: () => ({
+        set: () => ({
+          where: () => new Promise((_, reject) => setTimeout(() => reject(new Error("store gone")), 5)),
+        }),
+      }),
+    } as unknown as Db;
+    const cache = {
+      readable: () => secret,
+      ticket: () => 0,
+      putReadable: () => {},
+    } as unknown as ReadCache;
+    const service = createReadService({
+      db,
+      sealer: {} as Sealer,
+      audit: {} as AuditLog,
+      clock: new ManualClock(Date.UTC(2026, 0, 1)),
+      cache,
+      leasedReader: {
+        read: async () => {
+          await new Promise((r) => setTimeout(r, 60));
+          readDone = true;
+          return answer;
+        },
+      },
+    });
+    await expect(service.read(machine, "sk_db", { sourceIp: null })).rejects.toThrow("store gone");
+    expect(readDone).toBe(true);
+  });
+
+  it("answers the read once the stamp is written", async () => {
+    const written: string[] = [];
+    const db = {
+      update: () => ({
+        set: () => ({
+          where: () => new Promise<void>((r) => setTimeout(() => r(void written.push("stamp")), 5)),
+        }),
+      }),
+    } as unknown as Db;
+    const service = createReadService({
+      db,
+      sealer: {} as Sealer,
+      audit: {} as AuditLog,
+      clock: new ManualClock(Date.UTC(2026, 0, 1)),
+      cache: { readable: () => secret } as unknown as ReadCache,
+      leasedReader: { read: async () => answer },
+    });
+    await expect(service.read(machine, "sk_db", { sourceIp: null })).resolves.toEqual(answer);
+    expect(written).toEqual(["stamp"]);
+  });
+});
