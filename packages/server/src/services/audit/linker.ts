@@ -46,8 +46,9 @@ export async function linkPending(db: Db): Promise<number> {
 }
 
 /**
- * The chain head, locked until the transaction ends: whoever holds it appends to the chain
- * (the linker, or a batch linked as it is inserted), so positions are never handed out twice.
+ * The chain head, locked until the transaction ends, so two linkers never hand out the same
+ * positions. A batch linked as it is inserted takes no lock: it moves the head only if nobody
+ * moved it since it looked (moveHeadIf), and that waits for a linker holding this lock.
  */
 export async function lockHead(tx: Db): Promise<ChainHead> {
   const locked = async () =>
