@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CHANGE_CHANNEL } from "../../store/change-feed.js";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { storeVariants } from "../../test-support/stores.js";
 import { createHarness, type Harness } from "../../test-support/harness.js";
@@ -46,14 +47,17 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
     const cache = h.server.readCache;
     const heard: string[] = [];
     h.store.changes.subscribe((c) => heard.push(c));
-    // The first read also stamps the machine's last-seen time, a change that drops its entries
-    // (on PostgreSQL when the notification arrives, a moment after the read was answered).
+    // The first read mints and stamps the machine's last-seen time, changes that drop entries
+    // (on PostgreSQL when their notifications arrive, a moment after the read was answered, in
+    // the order they committed). A notification sent after them is heard after them all.
     expect((await read()).status).toBe(200);
+    await h.store.db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, 'm:after_first_read')`);
     const deadline = Date.now() + 5_000;
-    while (!heard.includes(`m:${machine.id}`) && Date.now() < deadline) {
+    while (!heard.includes("m:after_first_read") && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(heard).toContain(`m:${machine.id}`);
+    expect(heard).toContain("m:after_first_read");
     expect((await read()).status).toBe(200);
     const misses = cache.misses;
     const hits = cache.hits;
