@@ -116,111 +116,105 @@ describe.each(storeVariants)("audit log on $name", (variant) => {
     const rows = await store.db.select({ at: schema.auditEvents.chainIndex }).from(schema.auditEvents);
     expect(new Set(rows.map((r) => r.at)).size).toBe(20);
   });
-});
 
-describe.each(storeVariants)("audit events linked as they are inserted, on $name", (variant) => {
-  let store: Store;
-  let audit: AuditLog;
-  beforeEach(async () => {
-    store = await variant.open();
-    audit = createAuditLog({
-      db: store.db,
-      clock: new ManualClock(Date.UTC(2026, 0, 1)),
-      linkAtInsertFrom: 1,
-    });
-  });
-  afterEach(async () => {
-    await store.close();
-  });
-
-  const read = (i: number, detail: Record<string, unknown> = { i }) =>
-    audit.record({
-      action: "secret.read",
-      actor: { type: "machine", id: `mach_${i}` },
-      machineId: `mach_${i}`,
-      secretId: "sk_db",
-      detail,
+  describe("with events linked as they are inserted", () => {
+    beforeEach(() => {
+      audit = createAuditLog({
+        db: store.db,
+        clock: new ManualClock(Date.UTC(2026, 0, 1)),
+        linkAtInsertFrom: 1,
+      });
     });
 
-  it("chains each batch as it goes in: nothing is left for the linker, and the chain verifies", async () => {
-    // Concurrent records share batches; the awaited ones go alone.
-    await Promise.all(Array.from({ length: 30 }, (_, i) => read(i)));
-    await read(30);
-    const rows = await store.db.select().from(schema.auditEvents).orderBy(schema.auditEvents.chainIndex);
-    expect(rows).toHaveLength(31);
-    expect(rows.every((r) => r.hash !== null)).toBe(true);
-    expect(rows.map((r) => r.chainIndex)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
-    expect(await audit.link()).toBe(0);
-    expect(await audit.verify()).toEqual({ ok: true, checked: 31, firstBroken: null, unlinked: 0 });
-  });
+    const read = (i: number, detail: Record<string, unknown> = { i }) =>
+      audit.record({
+        action: "secret.read",
+        actor: { type: "machine", id: `mach_${i}` },
+        machineId: `mach_${i}`,
+        secretId: "sk_db",
+        detail,
+      });
 
-  it("hashes details as the verifier reads them back from jsonb", async () => {
-    await Promise.all([
-      read(1, {
-        float: 0.1 + 0.2,
-        big: 1e21,
-        neg: -0,
-        when: new Date(Date.UTC(2026, 1, 2)),
-        gone: undefined,
-      }),
-      read(2, {
-        unicode: "blåbær ✓ \u{1F511}",
-        quote: 'a"b\\c',
-        nested: { z: [1, null, { y: true }], a: "" },
-      }),
-      read(3, { list: [undefined, 3], empty: {} }),
-    ]);
-    expect(await audit.verify()).toEqual({ ok: true, checked: 3, firstBroken: null, unlinked: 0 });
-  });
-
-  it("shares the chain with events the linker links, in whatever order they come", async () => {
-    await read(1);
-    // An event written with the change it records (inside its transaction) is left for the linker.
-    await store.db.transaction(async (tx) => {
-      await audit.record({ action: "lease.revoke", actor: { type: "system" }, login: "sk_x_m1" }, tx);
+    it("chains each batch as it goes in: nothing is left for the linker, and the chain verifies", async () => {
+      // Concurrent records share batches; the awaited ones go alone.
+      await Promise.all(Array.from({ length: 30 }, (_, i) => read(i)));
+      await read(30);
+      const rows = await store.db.select().from(schema.auditEvents).orderBy(schema.auditEvents.chainIndex);
+      expect(rows).toHaveLength(31);
+      expect(rows.every((r) => r.hash !== null)).toBe(true);
+      expect(rows.map((r) => r.chainIndex)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      expect(await audit.link()).toBe(0);
+      expect(await audit.verify()).toEqual({ ok: true, checked: 31, firstBroken: null, unlinked: 0 });
     });
-    await read(2);
-    expect((await audit.verify()).unlinked).toBe(1);
-    await Promise.all([audit.link(), read(3), read(4), audit.link()]);
-    await audit.link();
-    expect(await audit.verify()).toEqual({ ok: true, checked: 5, firstBroken: null, unlinked: 0 });
-  });
 
-  it("leaves a batch to the linker when the head moved under it (another replica appended first)", async () => {
-    const other = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsertFrom: 1 });
-    await read(1);
-    await other.record({ action: "lease.revoke", actor: { type: "system" }, login: "sk_x_m1" });
-    // This log last saw the head after its own first event: its next batch must not fork the
-    // chain. It goes in unlinked, and the batch after it is linked after the head it learned.
-    await read(2);
-    expect((await audit.verify()).unlinked).toBe(1);
-    await read(3);
-    expect((await audit.verify()).unlinked).toBe(1);
-    await Promise.all([
-      read(4),
-      other.record({ action: "lease.revoke", actor: { type: "system" } }),
-      audit.link(),
-    ]);
-    await audit.link();
-    expect(await audit.verify()).toEqual({ ok: true, checked: 6, firstBroken: null, unlinked: 0 });
-  });
+    it("hashes details as the verifier reads them back from jsonb", async () => {
+      await Promise.all([
+        read(1, {
+          float: 0.1 + 0.2,
+          big: 1e21,
+          neg: -0,
+          when: new Date(Date.UTC(2026, 1, 2)),
+          gone: undefined,
+        }),
+        read(2, {
+          unicode: "blåbær ✓ \u{1F511}",
+          quote: 'a"b\\c',
+          nested: { z: [1, null, { y: true }], a: "" },
+        }),
+        read(3, { list: [undefined, 3], empty: {} }),
+      ]);
+      expect(await audit.verify()).toEqual({ ok: true, checked: 3, firstBroken: null, unlinked: 0 });
+    });
 
-  it("leaves batches below the threshold to the linker", async () => {
-    const some = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsertFrom: 5 });
-    const one = (i: number) =>
-      some.record({ action: "secret.read", actor: { type: "machine", id: `m${i}` } });
-    await one(0);
-    expect((await some.verify()).unlinked).toBe(1);
-    // Submitted in one turn: one batch of 10, linked as it goes in.
-    await Promise.all(Array.from({ length: 10 }, (_, i) => one(i + 1)));
-    expect((await some.verify()).unlinked).toBe(1);
-    expect(await some.link()).toBe(1);
-    expect(await some.verify()).toEqual({ ok: true, checked: 11, firstBroken: null, unlinked: 0 });
-  });
+    it("shares the chain with events the linker links, in whatever order they come", async () => {
+      await read(1);
+      // An event written with the change it records (inside its transaction) is left for the linker.
+      await store.db.transaction(async (tx) => {
+        await audit.record({ action: "lease.revoke", actor: { type: "system" }, login: "sk_x_m1" }, tx);
+      });
+      await read(2);
+      expect((await audit.verify()).unlinked).toBe(1);
+      await Promise.all([audit.link(), read(3), read(4), audit.link()]);
+      await audit.link();
+      expect(await audit.verify()).toEqual({ ok: true, checked: 5, firstBroken: null, unlinked: 0 });
+    });
 
-  it("still finds an edited event", async () => {
-    await Promise.all(Array.from({ length: 4 }, (_, i) => read(i)));
-    await expectEditFound(store, audit, 2);
+    it("leaves a batch to the linker when the head moved under it (another replica appended first)", async () => {
+      const other = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsertFrom: 1 });
+      await read(1);
+      await other.record({ action: "lease.revoke", actor: { type: "system" }, login: "sk_x_m1" });
+      // This log last saw the head after its own first event: its next batch must not fork the
+      // chain. It goes in unlinked, and the batch after it is linked after the head it learned.
+      await read(2);
+      expect((await audit.verify()).unlinked).toBe(1);
+      await read(3);
+      expect((await audit.verify()).unlinked).toBe(1);
+      await Promise.all([
+        read(4),
+        other.record({ action: "lease.revoke", actor: { type: "system" } }),
+        audit.link(),
+      ]);
+      await audit.link();
+      expect(await audit.verify()).toEqual({ ok: true, checked: 6, firstBroken: null, unlinked: 0 });
+    });
+
+    it("leaves batches below the threshold to the linker", async () => {
+      const some = createAuditLog({ db: store.db, clock: new ManualClock(), linkAtInsertFrom: 5 });
+      const one = (i: number) =>
+        some.record({ action: "secret.read", actor: { type: "machine", id: `m${i}` } });
+      await one(0);
+      expect((await some.verify()).unlinked).toBe(1);
+      // Submitted in one turn: one batch of 10, linked as it goes in.
+      await Promise.all(Array.from({ length: 10 }, (_, i) => one(i + 1)));
+      expect((await some.verify()).unlinked).toBe(1);
+      expect(await some.link()).toBe(1);
+      expect(await some.verify()).toEqual({ ok: true, checked: 11, firstBroken: null, unlinked: 0 });
+    });
+
+    it("still finds an edited event", async () => {
+      await Promise.all(Array.from({ length: 4 }, (_, i) => read(i)));
+      await expectEditFound(store, audit, 2);
+    });
   });
 });
 

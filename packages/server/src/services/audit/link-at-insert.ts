@@ -12,10 +12,9 @@ export type UnlinkedEvent = Omit<AuditRow, "seq" | "chainIndex" | "prevHash" | "
 export interface ChainAppender {
   /**
    * Inserts the events in one statement, already linked after the chain's head when the head is
-   * where this process last saw it; otherwise unlinked, for the linker. Answers whether they
-   * went in linked.
+   * where this process last saw it; otherwise unlinked, for the linker.
    */
-  insert(events: UnlinkedEvent[]): Promise<boolean>;
+  insert(events: UnlinkedEvent[]): Promise<void>;
 }
 
 const COLUMNS = sql`seq, ${AUDIT_INSERT_COLUMNS}`;
@@ -56,7 +55,7 @@ export function createChainAppender(db: Db): ChainAppender {
 
   return {
     async insert(events) {
-      if (events.length === 0) return true;
+      if (events.length === 0) return;
       const seqs = await draw(events.length);
       const from = head ?? (await readHead(db));
       const rows = linkAfter(from, events, seqs);
@@ -81,12 +80,11 @@ export function createChainAppender(db: Db): ChainAppender {
       );
       if (Number(answer?.moved) > 0) {
         head = to;
-        return true;
+        return;
       }
       // The head this statement saw (unchanged by it): the next batch tries after that one.
       const now = answer?.head;
       head = now === null || now === undefined ? undefined : typeof now === "string" ? JSON.parse(now) : now;
-      return false;
     },
   };
 }

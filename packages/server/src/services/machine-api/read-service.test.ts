@@ -23,37 +23,34 @@ const answer: SecretReadResponse = {
   lease: { id: "lease_1", expiresAt: new Date(0).toISOString(), renewable: true },
 };
 
+/** A store whose only use here, the last-seen stamp's update, settles as `stamp` does. */
+const storeWhoseStamp = (stamp: () => Promise<unknown>) =>
+  ({ update: () => ({ set: () => ({ where: stamp }) }) }) as unknown as Db;
+
+const serviceOn = (db: Db, read: () => Promise<SecretReadResponse>) =>
+  createReadService({
+    db,
+    sealer: {} as Sealer,
+    audit: {} as AuditLog,
+    clock: new ManualClock(Date.UTC(2026, 0, 1)),
+    // The secret is readable (from memory), so the stamp and the lease engine are all that run.
+    cache: { readable: () => secret, ticket: () => 0, putReadable: () => {} } as unknown as ReadCache,
+    leasedReader: { read },
+  });
+
 describe("read service: the last-seen stamp written beside the read", () => {
   // The stamp's write fails (the store went away) while the lease engine is still working on
   // the read: the read fails with that error, and the failure is never an unhandled rejection,
   // which would end the server's process (vitest fails the run on one).
   it("fails the read with the stamp's error, and only once the read is done", async () => {
     let readDone = false;
-    const db = {
-      update: () => ({
-        set: () => ({
-          where: () => new Promise((_, reject) => setTimeout(() => reject(new Error("store gone")), 5)),
-        }),
-      }),
-    } as unknown as Db;
-    const cache = {
-      readable: () => secret,
-      ticket: () => 0,
-      putReadable: () => {},
-    } as unknown as ReadCache;
-    const service = createReadService({
-      db,
-      sealer: {} as Sealer,
-      audit: {} as AuditLog,
-      clock: new ManualClock(Date.UTC(2026, 0, 1)),
-      cache,
-      leasedReader: {
-        read: async () => {
-          await new Promise((r) => setTimeout(r, 60));
-          readDone = true;
-          return answer;
-        },
-      },
+    const db = storeWhoseStamp(
+      () => new Promise((_, reject) => setTimeout(() => reject(new Error("store gone")), 5)),
+    );
+    const service = serviceOn(db, async () => {
+      await new Promise((r) => setTimeout(r, 60));
+      readDone = true;
+      return answer;
     });
     await expect(service.read(machine, "sk_db", { sourceIp: null })).rejects.toThrow("store gone");
     expect(readDone).toBe(true);
@@ -61,21 +58,10 @@ describe("read service: the last-seen stamp written beside the read", () => {
 
   it("answers the read once the stamp is written", async () => {
     const written: string[] = [];
-    const db = {
-      update: () => ({
-        set: () => ({
-          where: () => new Promise<void>((r) => setTimeout(() => r(void written.push("stamp")), 5)),
-        }),
-      }),
-    } as unknown as Db;
-    const service = createReadService({
-      db,
-      sealer: {} as Sealer,
-      audit: {} as AuditLog,
-      clock: new ManualClock(Date.UTC(2026, 0, 1)),
-      cache: { readable: () => secret } as unknown as ReadCache,
-      leasedReader: { read: async () => answer },
-    });
+    const db = storeWhoseStamp(
+      () => new Promise<void>((r) => setTimeout(() => r(void written.push("stamp")), 5)),
+    );
+    const service = serviceOn(db, async () => answer);
     await expect(service.read(machine, "sk_db", { sourceIp: null })).resolves.toEqual(answer);
     expect(written).toEqual(["stamp"]);
   });
