@@ -42,12 +42,18 @@ export const auditColumns = (r: AuditInsert) => ({
  * `exists (select 1 from <the data-modifying CTE>)`: no change, no event.
  *
  * Kept column for column with `createAuditLog().record`: writers only insert; the linker
- * chains events later by `seq`, which the table assigns here as it does there.
+ * chains events later by `seq`, which the table assigns here as it does there. Several events
+ * go in the order given: `UNION ALL` returns its branches in order, and `seq` is drawn as each
+ * row is inserted.
  */
-export function insertAuditWhere(event: NewAuditEvent, at: Date, guard: SQL): SQL {
+export function insertAuditWhere(events: NewAuditEvent | NewAuditEvent[], at: Date, guard: SQL): SQL {
+  const rows = (Array.isArray(events) ? events : [events]).map((event) => auditSelect(event, at, guard));
+  return sql`insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS}) ${sql.join(rows, sql` union all `)}`;
+}
+
+function auditSelect(event: NewAuditEvent, at: Date, guard: SQL): SQL {
   const detail = event.detail ? JSON.stringify(event.detail) : null;
-  return sql`insert into ${schema.auditEvents} (${AUDIT_INSERT_COLUMNS})
-    select ${newId("event")}, ${at.toISOString()}::timestamptz, ${event.action}, ${event.outcome ?? "success"},
+  return sql`select ${newId("event")}, ${at.toISOString()}::timestamptz, ${event.action}, ${event.outcome ?? "success"},
       ${event.actor.type}, ${event.actor.id ?? null}, ${event.actor.tokenId ?? null}, ${event.vaultId ?? null},
       ${event.machineId ?? null}, ${event.secretId ?? null}, ${event.leaseId ?? null}, ${event.login ?? null},
       ${event.sourceIp ?? null}, ${event.reason ?? null}, ${detail}::jsonb

@@ -99,5 +99,9 @@ describe("mint failures", () => {
     const [row] = await leasesOf(h.db, secret.id);
     expect(row).toMatchObject({ state: "revoked", revokeReason: "secret_deleted" });
     expect(provider.roles.has(row!.login)).toBe(false);
+    // Neither the mint nor the read that failed is recorded as done.
+    const actions = (await auditOf(h.db, secret.id)).map((e) => e.action);
+    expect(actions).not.toContain("lease.mint");
+    expect(actions).not.toContain("secret.read");
   });
 });

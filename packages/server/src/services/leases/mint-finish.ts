@@ -3,6 +3,7 @@ import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
 import type { LoadedConfig } from "../leased-config/index.js";
+import type { NewAuditEvent } from "../audit/index.js";
 import { insertAuditWhere } from "../audit/event-sql.js";
 import { type LeaseActor, leaseEvent } from "./lease-events.js";
 import type { MintingValues } from "./mint-claim.js";
@@ -29,7 +30,8 @@ type Minting = Pick<
 >;
 
 /**
- * `minting → active`, audited as `lease.mint` in the same transaction. If the row is no longer
+ * `minting → active`, audited as `lease.mint` in the same transaction, followed by the read's
+ * own event when it is given (the read this mint answers). If the row is no longer
  * `minting` (a delete or disable revoked it, or the reconciler gave up on it), the role just
  * created must not be handed out: it is dropped and the read fails.
  */
@@ -38,6 +40,7 @@ export async function activate(
   config: LoadedConfig,
   minting: MintingValues,
   actor: LeaseActor,
+  readEvent?: NewAuditEvent,
 ): Promise<LeaseRow> {
   const event = leaseEvent("lease.mint", minting, actor, {
     detail: {
@@ -53,7 +56,7 @@ export async function activate(
       update ${l} set state = 'active', next_attempt_at = null
       where id = ${minting.id} and state = 'minting' returning id
     ),
-    ev as (${insertAuditWhere(event, ctx.clock.now(), sql`exists (select 1 from a)`)})
+    ev as (${insertAuditWhere(readEvent ? [event, readEvent] : [event], ctx.clock.now(), sql`exists (select 1 from a)`)})
     select id from a`);
   if (resultRows(result).length > 0) {
     ctx.stats.mints += 1;

@@ -2,7 +2,15 @@ import { eq } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
 import type { LeaseActor } from "./lease-events.js";
-import { type MachineRef, mint, type Obtained, passwordAad, type SecretRef } from "./mint.js";
+import type { CurrentLease } from "../hot-read/read-cache.js";
+import {
+  type MachineRef,
+  mint,
+  type Obtained,
+  passwordAad,
+  type ReadRecord,
+  type SecretRef,
+} from "./mint.js";
 import { failStaleMints, mintStaleAt } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { findCurrent, findLease, type LeaseRow } from "./queries.js";
@@ -17,23 +25,28 @@ const MAX_ROUNDS = 6;
  * The login (secret, machine) should use now, under a reuse policy: the current lease when it
  * is live (renewed when due), or a new one. Each round starts from the store again, so a lost
  * race, a changed configuration or another process's mint is simply looked at once more.
+ * `known` is the first round's view when the caller already has it; `read` is the read this
+ * answers, whose event a mint stores with its own.
  */
 export async function obtainCurrent(
   ctx: EngineContext,
   secret: SecretRef,
   machine: MachineRef,
   actor: LeaseActor,
+  opts: { known?: CurrentLease | undefined; read?: ReadRecord | undefined } = {},
 ): Promise<Obtained | typeof MINT_FRESH> {
+  const { read } = opts;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // A second round means the first one's view lost a race; on PostgreSQL the cache hears of
     // this process's own changes only moments later, so look at the store itself.
-    const found = await currentLease(ctx, secret.id, machine.id, round === 0);
+    const found =
+      round === 0 && opts.known ? opts.known : await currentLease(ctx, secret.id, machine.id, round === 0);
     if (!found) throw new SikkerKeyError("SECRET_NOT_FOUND", `secret "${secret.id}" not found`);
     const config = await ctx.configs.load(secret.id, found.configAt);
     if (config.policy.mintFresh) return MINT_FRESH;
     const lease = found.lease;
     if (!lease) {
-      const minted = await mint(ctx, { secret, machine, config, actor, fresh: false });
+      const minted = await mint(ctx, { secret, machine, config, actor, fresh: false, read });
       if (typeof minted !== "string") return minted;
       continue;
     }
@@ -51,6 +64,7 @@ export async function obtainCurrent(
         actor,
         fresh: false,
         supersede: { row: lease, reason },
+        read,
       });
       if (typeof minted !== "string") return minted;
       continue;

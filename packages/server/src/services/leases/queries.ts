@@ -1,6 +1,7 @@
 import type { Lease, LeaseState } from "@sikkerkey/protocol";
-import { and, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
+import type { CurrentLease } from "../hot-read/read-cache.js";
 import { resultRows } from "../../store/rows.js";
 import type { Page } from "../paging.js";
 import { leaseFromJson } from "./lease-json.js";
@@ -27,19 +28,27 @@ export async function findCurrent(
   db: Db,
   secretId: string,
   machineId: string,
-): Promise<{ configAt: Date; lease: LeaseRow | null } | undefined> {
+): Promise<CurrentLease | undefined> {
   const result = await db.execute(sql`
-    select c.updated_at as config_at,
-      (select row_to_json(l) from ${l} l
-        where l.secret_id = c.secret_id and l.machine_id = ${machineId} and l.slot = 'current'
-          and l.state in ('minting', 'active')) as lease
+    select c.updated_at as config_at, ${currentLeaseJson(sql`c.secret_id`, machineId)} as lease
     from ${schema.leasedConfigs} c where c.secret_id = ${secretId}`);
-  const rows = resultRows<{ config_at: Date | string; lease: Record<string, unknown> | string | null }>(
-    result,
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  return { configAt: new Date(row.config_at), lease: row.lease ? leaseFromJson(row.lease) : null };
+  const row = resultRows<{ config_at: Date | string; lease: unknown }>(result)[0];
+  return row ? toCurrentLease(row.config_at, row.lease) : undefined;
+}
+
+/**
+ * The machine's current lease (reuse policies) as `row_to_json`, or null: a scalar subquery for
+ * a statement that has the secret's id at hand, such as a read's first lookup (read-service.ts).
+ */
+export function currentLeaseJson(secretId: SQL | AnyColumn, machineId: string): SQL<unknown> {
+  return sql`(select row_to_json(l) from ${l} l
+    where l.secret_id = ${secretId} and l.machine_id = ${machineId} and l.slot = 'current'
+      and l.state in ('minting', 'active'))`;
+}
+
+/** A configuration stamp and a `currentLeaseJson` value as the engine uses them. */
+export function toCurrentLease(configAt: Date | string, lease: unknown): CurrentLease {
+  return { configAt: new Date(configAt), lease: lease ? leaseFromJson(lease) : null };
 }
 
 export async function findLease(db: Db, id: string): Promise<LeaseRow | undefined> {

@@ -139,6 +139,17 @@ describe("read", () => {
     expect(new Set(reads.map((r) => r.lease?.id)).size).toBe(3);
     const rows = await leasesOf(h.db, secret.id);
     expect(rows.every((r) => r.state === "active" && r.slot === r.id)).toBe(true);
+    // Each read's event follows its own lease's mint (the activation stores both).
+    const events = await auditOf(h.db, secret.id);
+    expect(events.map((e) => [e.action, e.leaseId])).toEqual(
+      reads.flatMap((r) => [
+        ["lease.mint", r.lease?.id],
+        ["secret.read", r.lease?.id],
+      ]),
+    );
+    expect(events.filter((e) => e.action === "secret.read").map((e) => e.detail)).toEqual(
+      reads.map((r) => ({ lease: "minted", expiresAt: r.lease?.expiresAt })),
+    );
   });
 
   it("refuses a mint past the per-secret cap and audits the refusal", async () => {

@@ -1,13 +1,16 @@
 import type { SecretReadResponse } from "@sikkerkey/protocol";
 import { SikkerKeyError } from "../../errors.js";
+import type { CurrentLease } from "../hot-read/read-cache.js";
 import type { LeaseActor } from "./lease-events.js";
-import { type MachineRef, mint, type Obtained, type SecretRef } from "./mint.js";
+import { type MachineRef, mint, type Obtained, type ReadRecord, type SecretRef } from "./mint.js";
 import { MINT_FRESH, obtainCurrent } from "./obtain.js";
 import type { EngineContext } from "./options.js";
 import type { SingleFlight } from "./single-flight.js";
 
 export interface ReadContext {
   sourceIp?: string | null;
+  /** The configuration stamp and current lease, when the caller's lookup already fetched them. */
+  current?: CurrentLease | undefined;
 }
 
 /**
@@ -23,27 +26,45 @@ export async function readLeased(
 ): Promise<SecretReadResponse> {
   const actor: LeaseActor = { type: "machine", id: machine.id, sourceIp: readCtx.sourceIp ?? null };
   const key = `${secret.id}\u0000${machine.id}`;
-  const shared = await flights.run(key, () => obtainCurrent(ctx, secret, machine, actor));
-  const got = shared === MINT_FRESH ? await mintFresh(ctx, secret, machine, actor) : shared;
-  await ctx.audit.record({
-    action: "secret.read",
-    actor: { type: "machine", id: machine.id },
-    sourceIp: actor.sourceIp ?? null,
-    vaultId: secret.vaultId,
-    machineId: machine.id,
-    secretId: secret.id,
-    leaseId: got.row.id,
-    login: got.row.login,
-    detail: { lease: got.how, expiresAt: got.row.expiresAt.toISOString() },
-  });
+  const read = readRecord(secret, machine, actor);
+  // Only this read's own obtain gets its record: a read that shares another's records its own.
+  const shared = await flights.run(key, () =>
+    obtainCurrent(ctx, secret, machine, actor, { known: readCtx.current, read }),
+  );
+  const got = shared === MINT_FRESH ? await mintFresh(ctx, secret, machine, actor, read) : shared;
+  if (!read.stored) await ctx.audit.record(read.event(got.row, got.how));
   return toResponse(secret.id, got);
 }
 
-async function mintFresh(ctx: EngineContext, secret: SecretRef, machine: MachineRef, actor: LeaseActor) {
+/** The read's `secret.read` event, which a mint stores with its own when it answers this read. */
+function readRecord(secret: SecretRef, machine: MachineRef, actor: LeaseActor): ReadRecord {
+  return {
+    stored: false,
+    event: (lease, how) => ({
+      action: "secret.read",
+      actor: { type: "machine", id: machine.id },
+      sourceIp: actor.sourceIp ?? null,
+      vaultId: secret.vaultId,
+      machineId: machine.id,
+      secretId: secret.id,
+      leaseId: lease.id,
+      login: lease.login,
+      detail: { lease: how, expiresAt: lease.expiresAt.toISOString() },
+    }),
+  };
+}
+
+async function mintFresh(
+  ctx: EngineContext,
+  secret: SecretRef,
+  machine: MachineRef,
+  actor: LeaseActor,
+  read: ReadRecord,
+) {
   // Configuration is re-read for each try: "stale" means it changed while this mint started.
   for (let round = 0; round < 3; round++) {
     const config = await ctx.configs.load(secret.id);
-    const minted = await mint(ctx, { secret, machine, config, actor, fresh: true });
+    const minted = await mint(ctx, { secret, machine, config, actor, fresh: true, read });
     if (typeof minted !== "string") return minted;
   }
   throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the secret's configuration is changing; try again");
