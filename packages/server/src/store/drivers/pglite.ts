@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { CHANGE_CHANNEL, type Change, installChangeTriggers } from "../change-feed.js";
 import { migrationsDir } from "../migrations-dir.js";
+import { preparedClient } from "./pglite-prepared.js";
 import * as schema from "../schema/index.js";
 import type { Db, Store } from "../store.js";
 
@@ -22,8 +23,10 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
   } else {
     client = await PGlite.create({ loadDataDir: await migratedTemplate(), startParams: START_PARAMS });
   }
+  // Migrations go through PGlite's own query: each statement runs once, and they change the
+  // tables. Everything after runs as prepared statements (pglite-prepared.ts).
   await migrate(drizzle(client, { schema }), { migrationsFolder: migrationsDir() });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparedClient(client), { schema }) as unknown as Db;
   await installChangeTriggers(db);
   const listeners: ((change: Change) => void)[] = [];
   await client.listen(CHANGE_CHANNEL, (change) => {
