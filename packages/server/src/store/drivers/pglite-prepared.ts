@@ -1,4 +1,5 @@
 import {
+  type messages,
   type PGlite,
   parse,
   protocol,
@@ -8,6 +9,10 @@ import {
 } from "@electric-sql/pglite";
 
 const { serialize } = protocol;
+
+type BackendMessage = Parameters<typeof parse.parseResults>[0][number];
+type Parser = Parameters<typeof parse.parseResults>[1][number];
+type RowDescriptionMessage = messages.RowDescriptionMessage;
 
 /**
  * Statement texts kept prepared; past this, new texts run unnamed (parsed each time, but still
@@ -59,7 +64,24 @@ export class PreparedStatements {
       ]),
       { syncToFs: false },
     );
-    return parse.parseResults(messages, this.pg.parsers, options)[0] as Results<T>;
+    return this.#results<T>(messages, options);
+  }
+
+  /**
+   * PGlite's `parseResults` copies every parser it knows (over 300) into a new object on each
+   * call that brings parsers of its own, as drizzle's do: 85 µs a statement against 46 µs for
+   * executing a one-row insert, measured here. It is handed instead the parsers of the columns
+   * this result has, chosen as it would choose them.
+   */
+  #results<T>(messages: BackendMessage[], options?: QueryOptions): Results<T> {
+    const described = messages.find((m): m is RowDescriptionMessage => m.name === "rowDescription");
+    const parsers: Record<number, Parser> = {};
+    for (const { dataTypeID } of described?.fields ?? []) {
+      const parser = options?.parsers?.[dataTypeID] ?? this.pg.parsers[dataTypeID];
+      if (parser) parsers[dataTypeID] = parser;
+    }
+    const { parsers: _theirs, ...rest } = options ?? {};
+    return parse.parseResults(messages, parsers, rest)[0] as Results<T>;
   }
 
   /** Parse and describe in one call; the name is kept only once both succeeded. */
