@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
-import { resultRows } from "../../store/rows.js";
+import { jsonValue, resultRows } from "../../store/rows.js";
 import { chainHash } from "./chain-hash.js";
 import type { AuditRow } from "./event.js";
 import { AUDIT_INSERT_COLUMNS, AUDIT_RECORD_TYPES, auditColumns } from "./event-sql.js";
@@ -83,8 +83,7 @@ export function createChainAppender(db: Db): ChainAppender {
         return;
       }
       // The head this statement saw (unchanged by it): the next batch tries after that one.
-      const now = answer?.head;
-      head = now === null || now === undefined ? undefined : typeof now === "string" ? JSON.parse(now) : now;
+      head = jsonValue<ChainHead>(answer?.head) ?? undefined;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { getTableColumns } from "drizzle-orm";
 import { schema } from "../../store/index.js";
+import { jsonValue } from "../../store/rows.js";
 import type { LeaseRow } from "./queries.js";
 
 const COLUMNS = Object.entries(getTableColumns(schema.leases));
@@ -10,7 +11,7 @@ const COLUMNS = Object.entries(getTableColumns(schema.leases));
  * Both drivers may hand json back as text; both shapes are accepted.
  */
 export function leaseFromJson(value: unknown): LeaseRow {
-  const json = (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+  const json = jsonValue<Record<string, unknown>>(value)!;
   const row: Record<string, unknown> = {};
   for (const [key, column] of COLUMNS) {
     const raw = json[column.name];
