@@ -7,6 +7,7 @@ import { listenForChanges } from "../listen-feed.js";
 import { migrationsDir } from "../migrations-dir.js";
 import * as schema from "../schema/index.js";
 import type { Db, Store } from "../store.js";
+import { preparingClient } from "./postgres-prepared.js";
 
 /** Any fixed number works; it only has to be the same in every replica. */
 const MIGRATION_LOCK = 0x5eca_4e1;
@@ -30,7 +31,7 @@ export async function openPostgresStore(databaseUrl: string): Promise<Store> {
     connection: { application_name: "sikkerkey-server" },
   };
   const client = postgres(databaseUrl, { ...options, max: 10 });
-  const db = drizzle(client, { schema });
+  const db = drizzle(preparingClient(client), { schema });
   // Replicas may start together: one migrates while the others wait on the advisory lock.
   const lock = await client.reserve();
   try {
