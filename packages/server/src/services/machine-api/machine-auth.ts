@@ -1,6 +1,5 @@
 import { isId } from "@sikkerkey/protocol";
 import {
-  importVerifyKey,
   keyThumbprint,
   type NonceStore,
   type VerifyFailure,
@@ -114,7 +113,7 @@ export function createMachineAuthenticator(deps: MachineAuthDeps): MachineAuthen
       let key: VerifyKey;
       let thumbprint: string;
       try {
-        key = importVerifyKey(publicKeyPem);
+        key = keys.importEnrolling(publicKeyPem);
         thumbprint = keyThumbprint(publicKeyPem);
       } catch {
         throw new SikkerKeyError(
