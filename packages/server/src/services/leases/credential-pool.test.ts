@@ -35,6 +35,31 @@ describe("credential pool", () => {
     }
   });
 
+  it("with { topUp: false } prepares nothing until topUp is called, then fills the shape", async () => {
+    let started = 0;
+    const pool = new CredentialPool(
+      generatePassword,
+      async (p) => {
+        started += 1;
+        return `SCRAM-SHA-256$${p}`;
+      },
+      () => {},
+      2,
+    );
+    const first = pool.take(20, "alphanumeric", { topUp: false });
+    expect(first.prepared).toBeUndefined();
+    await settled(pool);
+    expect(started).toBe(0);
+    expect(pool.ready(20, "alphanumeric")).toBe(0);
+    pool.topUp(20, "alphanumeric");
+    pool.topUp(20, "alphanumeric"); // already being filled: nothing more starts
+    await settled(pool);
+    expect(started).toBe(2);
+    const next = pool.take(20, "alphanumeric", { topUp: false });
+    expect(next.prepared).toBe(`SCRAM-SHA-256$${next.password}`);
+    expect(pool.ready(20, "alphanumeric")).toBe(1);
+  });
+
   it("keeps shapes apart: a pool for 24 alphanumeric never answers a 32 symbols mint", async () => {
     const pool = new CredentialPool(
       generatePassword,

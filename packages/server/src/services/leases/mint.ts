@@ -96,7 +96,9 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
   const { policy } = config;
   const now = ctx.clock.now();
   const id = newId("lease");
-  const credential = credentials(ctx).take(config.shape.passwordLength, config.shape.charset);
+  const pool = credentials(ctx);
+  const { passwordLength, charset } = config.shape;
+  const credential = pool.take(passwordLength, charset, { topUp: false });
   const password = credential.password;
   const hardMaxAt = policy.hardMaxSeconds ? new Date(now.getTime() + policy.hardMaxSeconds * 1000) : null;
   const lifetimeEnd = new Date(now.getTime() + policy.lifetimeSeconds * 1000);
@@ -124,6 +126,9 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
       await recordLimit(ctx, req);
     }
     throw error;
+  } finally {
+    // After the claim, whatever its outcome: on success this is as the target starts its work.
+    pool.topUp(passwordLength, charset);
   }
   if (typeof claimed === "string") return claimed;
   const superseded = claimed.superseded;
