@@ -39,6 +39,27 @@ describe("machine API: happy path", () => {
     expect(event).toMatchObject({ machineId: machine.id, secretId: world.secretId, outcome: "success" });
   });
 
+  it("is last seen when it enrolls, and the stamp moves at most once a minute after that", async () => {
+    const world = await createWorld(h);
+    const enrolledAt = h.clock.now().toISOString();
+    const machine = await enrollMachine(h, world, { autoApprove: true });
+    const lastSeen = async () =>
+      (
+        await expectJson<{ lastSeenAt: string | null }>(
+          await h.admin("GET", `/v1/admin/machines/${machine.id}`),
+          200,
+        )
+      ).lastSeenAt;
+    expect(await lastSeen()).toBe(enrolledAt);
+    const read = () => signed(h, `/v1/secrets/${world.secretId}`, { keyId: machine.id, key: machine.key });
+    h.clock.advance(30);
+    expect((await read()).status).toBe(200);
+    expect(await lastSeen()).toBe(enrolledAt);
+    h.clock.advance(31);
+    expect((await read()).status).toBe(200);
+    expect(await lastSeen()).toBe(h.clock.now().toISOString());
+  });
+
   it("a pending machine may ask who it is, and becomes able to read once approved", async () => {
     const world = await createWorld(h);
     const machine = await enrollMachine(h, world, { autoApprove: false });

@@ -84,6 +84,9 @@ export function createEnrollService(deps: { db: Db; audit: AuditLog; clock: Cloc
               enrollmentTokenId: token.id,
               createdAt: now,
               approvedAt: token.autoApprove ? now : null,
+              // Enrolling is a signed request of the machine's: it was seen. This also spares its
+              // first read, usually moments later, the last-seen write (touch.ts).
+              lastSeenAt: now,
             })
             .onConflictDoNothing()
             .returning();

@@ -47,9 +47,11 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
     const cache = h.server.readCache;
     const heard: string[] = [];
     h.store.changes.subscribe((c) => heard.push(c));
-    // The first read mints and stamps the machine's last-seen time, changes that drop entries
-    // (on PostgreSQL when their notifications arrive, a moment after the read was answered, in
-    // the order they committed). A notification sent after them is heard after them all.
+    // The first read mints and stamps the machine's last-seen time (the machine enrolled over a
+    // minute ago: enrolling stamps it too), changes that drop entries (on PostgreSQL when their
+    // notifications arrive, a moment after the read was answered, in the order they committed).
+    // A notification sent after them is heard after them all.
+    h.clock.advance(61);
     expect((await read()).status).toBe(200);
     await h.store.db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, 'm:after_first_read')`);
     const deadline = Date.now() + 5_000;
