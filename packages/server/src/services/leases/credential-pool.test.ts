@@ -1,9 +1,16 @@
+import type { Charset } from "@sikkerkey/protocol";
 import { describe, expect, it } from "vitest";
 import { generatePassword } from "../../providers/password.js";
 import { scramVerifier } from "../../providers/postgresql/scram.js";
 import { CredentialPool } from "./credential-pool.js";
 
 const settled = (pool: CredentialPool) => pool.settle();
+/** What a mint does: take a credential, then top the shape back up. */
+const takeAndTopUp = (pool: CredentialPool, length: number, charset: Charset) => {
+  const got = pool.take(length, charset);
+  pool.topUp(length, charset);
+  return got;
+};
 
 describe("credential pool", () => {
   it("answers at once when empty, then hands out passwords prepared ahead, each once", async () => {
@@ -17,14 +24,14 @@ describe("credential pool", () => {
       () => {},
       3,
     );
-    const first = pool.take(24, "alphanumeric");
+    const first = takeAndTopUp(pool, 24, "alphanumeric");
     expect(first.prepared).toBeUndefined();
     expect(first.password).toHaveLength(24);
     await settled(pool);
     expect(pool.ready(24, "alphanumeric")).toBe(3);
     const seen = new Set([first.password]);
     for (let i = 0; i < 3; i++) {
-      const c = pool.take(24, "alphanumeric");
+      const c = takeAndTopUp(pool, 24, "alphanumeric");
       expect(c.password).toHaveLength(24);
       // The verifier is the password's own: PostgreSQL would refuse a login otherwise.
       expect(c.prepared).toMatch(/^SCRAM-SHA-256\$4096:/);
@@ -35,7 +42,7 @@ describe("credential pool", () => {
     }
   });
 
-  it("with { topUp: false } prepares nothing until topUp is called, then fills the shape", async () => {
+  it("take prepares nothing; topUp fills the shape, once", async () => {
     let started = 0;
     const pool = new CredentialPool(
       generatePassword,
@@ -46,7 +53,7 @@ describe("credential pool", () => {
       () => {},
       2,
     );
-    const first = pool.take(20, "alphanumeric", { topUp: false });
+    const first = pool.take(20, "alphanumeric");
     expect(first.prepared).toBeUndefined();
     await settled(pool);
     expect(started).toBe(0);
@@ -55,7 +62,7 @@ describe("credential pool", () => {
     pool.topUp(20, "alphanumeric"); // already being filled: nothing more starts
     await settled(pool);
     expect(started).toBe(2);
-    const next = pool.take(20, "alphanumeric", { topUp: false });
+    const next = pool.take(20, "alphanumeric");
     expect(next.prepared).toBe(`SCRAM-SHA-256$${next.password}`);
     expect(pool.ready(20, "alphanumeric")).toBe(1);
   });
@@ -67,13 +74,13 @@ describe("credential pool", () => {
       () => {},
       2,
     );
-    pool.take(24, "alphanumeric");
+    takeAndTopUp(pool, 24, "alphanumeric");
     await settled(pool);
-    const other = pool.take(32, "numbers");
+    const other = takeAndTopUp(pool, 32, "numbers");
     expect(other.prepared).toBeUndefined();
     expect(other.password).toMatch(/^[0-9]{32}$/);
     await settled(pool);
-    const again = pool.take(32, "numbers");
+    const again = takeAndTopUp(pool, 32, "numbers");
     expect(again.password).toMatch(/^[0-9]{32}$/);
     expect(again.prepared).toBe(`SCRAM-SHA-256$${again.password}`);
   });
@@ -88,7 +95,7 @@ describe("credential pool", () => {
       undefined,
       () => {},
     );
-    expect(pool.take(16, "symbols").prepared).toBeUndefined();
+    expect(takeAndTopUp(pool, 16, "symbols").prepared).toBeUndefined();
     expect(calls).toBe(1);
     expect(pool.ready(16, "symbols")).toBe(0);
   });
@@ -105,12 +112,12 @@ describe("credential pool", () => {
       (e) => errors.push(e),
       2,
     );
-    pool.take(20, "alphanumeric");
+    takeAndTopUp(pool, 20, "alphanumeric");
     await settled(pool);
     expect(errors).toHaveLength(2);
     expect(pool.ready(20, "alphanumeric")).toBe(0);
     fail = false;
-    pool.take(20, "alphanumeric");
+    takeAndTopUp(pool, 20, "alphanumeric");
     await settled(pool);
     expect(pool.ready(20, "alphanumeric")).toBe(2);
   });
@@ -132,10 +139,10 @@ describe("credential pool", () => {
       1,
       2,
     );
-    pool.take(10, "numbers");
-    pool.take(11, "numbers");
+    takeAndTopUp(pool, 10, "numbers");
+    takeAndTopUp(pool, 11, "numbers");
     await settled(pool);
-    pool.take(12, "numbers");
+    takeAndTopUp(pool, 12, "numbers");
     expect(pool.ready(10, "numbers")).toBe(0);
     expect(pool.ready(11, "numbers")).toBe(1);
   });

@@ -11,7 +11,10 @@ export interface Credential {
  * A few passwords per credential shape, generated and prepared (PostgreSQL: PBKDF2 for the SCRAM
  * verifier, ~2 ms of CPU on libuv's pool) before a mint asks, so the mint does not wait for it.
  * Each is handed out once. `take` never waits: an empty pool answers a bare password and the
- * provider prepares it inline, as it would without a pool. Each `take` tops the shape back up.
+ * provider prepares it inline, as it would without a pool. `topUp` fills the shape back up: a
+mint calls it once its claim is in, so the pool's PBKDF2 runs while the target creates the login
+(the server waits then, and the target's own PBKDF2 uses one core) instead of competing with the
+claim for the two cores (seen on a trace: the claim's answer handled ~1 ms late).
  *
  * What sits here is a password no login has yet; it lives in memory only, like the passwords
  * of mints in flight.
@@ -30,20 +33,13 @@ export class CredentialPool {
     private readonly shapes = 32,
   ) {}
 
-  /**
-   * With `{ topUp: false }` the shape is not topped back up until `topUp` is called: a mint
-   * calls it once its claim is in, so the pool's PBKDF2 runs while the target creates the login
-   * (the server waits then, and the target's own PBKDF2 uses one core) instead of competing with
-   * the claim for the two cores (seen on a trace: the claim's answer handled ~1 ms late).
-   */
-  take(length: number, charset: Charset, opts: { topUp?: boolean } = {}): Credential {
+  take(length: number, charset: Charset): Credential {
     const key = `${charset}:${length}`;
     const ready = this.#ready.get(key) ?? [];
     // Re-inserted so the map's order is least recently used first.
     this.#ready.delete(key);
     this.#ready.set(key, ready);
     const got = ready.shift();
-    if (opts.topUp !== false) this.topUp(length, charset);
     this.#evict();
     return got ?? { password: this.generate(length, charset) };
   }

@@ -98,7 +98,7 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
   const id = newId("lease");
   const pool = credentials(ctx);
   const { passwordLength, charset } = config.shape;
-  const credential = pool.take(passwordLength, charset, { topUp: false });
+  const credential = pool.take(passwordLength, charset);
   const password = credential.password;
   const hardMaxAt = policy.hardMaxSeconds ? new Date(now.getTime() + policy.hardMaxSeconds * 1000) : null;
   const lifetimeEnd = new Date(now.getTime() + policy.lifetimeSeconds * 1000);
