@@ -33,9 +33,10 @@ export interface Obtained {
 }
 
 /**
- * The `secret.read` event of the read a mint answers. The mint stores it in its activation
- * statement, beside `lease.mint` (one store round trip fewer on a first read), and says so in
- * `stored`; a read whose event was not stored that way records it itself.
+ * The `secret.read` event of the read a mint (or a renewal) answers. The mint stores it in its
+ * activation statement, beside `lease.mint`, and a renewal beside `lease.renew` (one store round
+ * trip fewer on such a read), and says so in `stored`; a read whose event was not stored that
+ * way records it itself.
  */
 export interface ReadRecord {
   event(lease: Pick<LeaseRow, "id" | "login" | "expiresAt">, how: Obtained["how"]): NewAuditEvent;

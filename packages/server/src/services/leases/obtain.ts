@@ -72,7 +72,7 @@ export async function obtainCurrent(
     const password = ctx.sealer.open(lease.sealedPassword!, passwordAad(lease.id));
     const to = renewedExpiry(config.policy, lease, now, ctx.opts.defaultRenewWindowShare);
     if (to) {
-      const renewed = await renew(ctx, config, lease, to, actor);
+      const renewed = await renew(ctx, config, lease, to, actor, read);
       if (renewed === "raced") continue;
       if (renewed !== "unchanged") return { row: renewed, password, how: "renewed", config };
     }

@@ -84,9 +84,23 @@ describe("read", () => {
       renewals: 1,
       sealedPassword: null,
     });
-    const renewals = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.renew");
+    const events = await auditOf(h.db, secret.id);
+    const renewals = events.filter((e) => e.action === "lease.renew");
     expect(renewals).toHaveLength(1);
     expect(renewals[0]?.login).toBe(login);
+    // Every read has its own event, the renewing one stored right after its renewal.
+    expect(events.filter((e) => e.action === "secret.read")).toHaveLength(5);
+    const at = events.indexOf(renewals[0]!);
+    expect(events[at + 1]).toMatchObject({
+      action: "secret.read",
+      machineId: m.id,
+      login,
+      leaseId: first.lease?.id,
+      detail: { lease: "renewed", expiresAt: new Date(start + 500_000).toISOString() },
+    });
+    expect(events.filter((e) => (e.detail as { lease?: string } | null)?.lease === "renewed")).toHaveLength(
+      1,
+    );
   });
 
   it("renews in the store only when native expiry is off", async () => {

@@ -5,6 +5,7 @@ import { resultRows } from "../../store/rows.js";
 import { insertAuditWhere } from "../audit/event-sql.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import { type LeaseActor, leaseEvent } from "./lease-events.js";
+import type { ReadRecord } from "./mint.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 
@@ -30,6 +31,8 @@ export function renewedExpiry(
  * so the store never promises a login the database would refuse. The store update only applies
  * to the expiry it read: of two replicas renewing at once, one records the renewal. A target
  * that cannot be reached leaves the lease as it was (still valid until its old expiry).
+ * `read` is the read this renewal answers: its `secret.read` event goes in the same statement,
+ * after `lease.renew` (as a mint stores it with `lease.mint`), and `read.stored` says so.
  */
 export async function renew(
   ctx: EngineContext,
@@ -37,6 +40,7 @@ export async function renew(
   lease: LeaseRow,
   expiresAt: Date,
   actor: LeaseActor,
+  read?: ReadRecord,
 ): Promise<LeaseRow | "unchanged" | "raced"> {
   if (config.policy.nativeExpiry) {
     try {
@@ -52,8 +56,10 @@ export async function renew(
   const event = leaseEvent("lease.renew", lease, actor, {
     detail: { from: lease.expiresAt.toISOString(), to: expiresAt.toISOString(), renewals },
   });
-  // The renewal and its audit event in one statement: atomic, and one round trip on the hot
-  // path. It applies only to the lease as read: of two replicas renewing at once, one records.
+  const events = read ? [event, read.event(renewed, "renewed")] : event;
+  // The renewal and its audit events in one statement: atomic, and one round trip on the hot
+  // path. It applies only to the lease as read: of two replicas renewing at once, one records
+  // (and the other, looking again, records its read with whatever it then returns).
   const result = await ctx.db.execute(sql`
     with renewed as (
       update ${l} set expires_at = ${expiresAt.toISOString()}::timestamptz, renewals = ${renewals},
@@ -61,9 +67,10 @@ export async function renew(
       where id = ${lease.id} and state = 'active'
         and expires_at = ${lease.expiresAt.toISOString()}::timestamptz and renewals = ${lease.renewals}
       returning id)
-    ${insertAuditWhere(event, now, sql`exists (select 1 from renewed)`)}
+    ${insertAuditWhere(events, now, sql`exists (select 1 from renewed)`)}
     returning 1 as ok`);
   if (resultRows(result).length === 0) return "raced";
+  if (read) read.stored = true;
   ctx.stats.renewals += 1;
   return renewed;
 }
