@@ -17,6 +17,16 @@ const stores: { kind: string; open: () => Promise<Store> }[] = [
       return openStore({ databaseUrl: pg.url({ database: await pg.createDatabase() }) });
     },
   },
+  {
+    // As behind a pooler without prepared statements (docs/operations.md).
+    kind: "postgres (prepare=false)",
+    open: async () => {
+      const pg = pgFromInject();
+      const url = new URL(pg.url({ database: await pg.createDatabase() }));
+      url.searchParams.set("prepare", "false");
+      return openStore({ databaseUrl: url.toString() });
+    },
+  },
 ];
 
 const code = (p: Promise<unknown>) =>

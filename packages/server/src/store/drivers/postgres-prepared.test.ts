@@ -79,6 +79,26 @@ describe("postgres.js statements prepared under drizzle (PostgreSQL store)", { t
     ]);
   });
 
+  it("prepares nothing when the URL says prepare=false (a pooler without prepared statements)", async () => {
+    const url = new URL(pg.url({ database: await pg.createDatabase() }));
+    url.searchParams.set("prepare", "false");
+    const unprepared = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    try {
+      expect(unprepared.options.prepare).toBe(false);
+      const db = drizzle(preparingClient(unprepared));
+      expect(await db.execute(sql`select ${1}::int as v`)).toEqual([{ v: 1 }]);
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`select ${2}::int as v`);
+      });
+      const rows = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_prepared_statements`,
+      );
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await unprepared.end({ timeout: 1 });
+    }
+  });
+
   it("past the bound, new texts run unprepared and still answer", async () => {
     const db = drizzle(preparingClient(client, 2));
     for (let i = 1; i <= 4; i++) {

@@ -19,7 +19,10 @@ type Client = postgres.Sql | postgres.TransactionSql;
  * (transactions and savepoints included), for the first `maxPrepared` distinct texts.
  *
  * A connection pooler in transaction mode needs to support protocol-level prepared statements
- * (PgBouncer does from 1.21, with `max_prepared_statements` set).
+ * (PgBouncer does from 1.21, with `max_prepared_statements` set). Behind one that does not,
+ * `?prepare=false` in `DATABASE_URL` (postgres.js's own option) turns this off: postgres.js lets
+ * its client-wide setting overrule the per-statement one given here, so every statement then
+ * runs unprepared, one round trip more each.
  */
 export function preparingClient<T extends Client>(client: T, maxPrepared = MAX_PREPARED): T {
   const texts = new Set<string>();
