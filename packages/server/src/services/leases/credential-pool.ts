@@ -12,9 +12,9 @@ export interface Credential {
  * verifier, ~2 ms of CPU on libuv's pool) before a mint asks, so the mint does not wait for it.
  * Each is handed out once. `take` never waits: an empty pool answers a bare password and the
  * provider prepares it inline, as it would without a pool. `topUp` fills the shape back up: a
-mint calls it once its claim is in, so the pool's PBKDF2 runs while the target creates the login
-(the server waits then, and the target's own PBKDF2 uses one core) instead of competing with the
-claim for the two cores (seen on a trace: the claim's answer handled ~1 ms late).
+ * mint calls it once its claim is in, so the pool's PBKDF2 runs while the target creates the login
+ * (the server waits then, and the target's own PBKDF2 uses one core) instead of competing with the
+ * claim for the two cores (seen on a trace: the claim's answer handled ~1 ms late).
  *
  * What sits here is a password no login has yet; it lives in memory only, like the passwords
  * of mints in flight.
@@ -46,20 +46,7 @@ export class CredentialPool {
 
   /** Starts preparing what the shape lacks (nothing when it is full or being filled). */
   topUp(length: number, charset: Charset): void {
-    this.#topUp(`${charset}:${length}`, length, charset);
-  }
-
-  /** Prepared credentials waiting, for one shape (tests, metrics). */
-  ready(length: number, charset: Charset): number {
-    return this.#ready.get(`${charset}:${length}`)?.length ?? 0;
-  }
-
-  /** Resolves once no preparation is in flight (tests, shutdown). */
-  async settle(): Promise<void> {
-    while ([...this.#filling.values()].some((n) => n > 0)) await new Promise((r) => setTimeout(r, 5));
-  }
-
-  #topUp(key: string, length: number, charset: Charset): void {
+    const key = `${charset}:${length}`;
     const prepare = this.prepare;
     if (!prepare) return;
     const filling = this.#filling.get(key) ?? 0;
@@ -80,6 +67,16 @@ export class CredentialPool {
         },
       );
     }
+  }
+
+  /** Prepared credentials waiting, for one shape (tests, metrics). */
+  ready(length: number, charset: Charset): number {
+    return this.#ready.get(`${charset}:${length}`)?.length ?? 0;
+  }
+
+  /** Resolves once no preparation is in flight (tests, shutdown). */
+  async settle(): Promise<void> {
+    while ([...this.#filling.values()].some((n) => n > 0)) await new Promise((r) => setTimeout(r, 5));
   }
 
   #done(key: string): void {
