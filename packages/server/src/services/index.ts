@@ -127,7 +127,7 @@ export function createServices(deps: ServiceDeps): Services {
       cache: deps.readCache,
       ...(deps.observe?.read ? { onRead: deps.observe.read } : {}),
     }),
-    whoami: createWhoamiService(base),
+    whoami: createWhoamiService({ ...base, cache: deps.readCache }),
     leases: createLeaseQueryService({ db }),
     leaseAdmin: deps.hooks?.leaseAdmin ? guardLeaseAdmin(db, deps.hooks.leaseAdmin) : undefined,
     nonces,

@@ -43,10 +43,10 @@ export async function installChangeTriggers(db: Db): Promise<void> {
   if (row?.comment === fingerprint && row.triggers === WATCHED.length) return;
   await db.transaction(async (tx) => {
     await tx.execute(sql.raw(FUNCTION_SQL));
-    for (const [table, kind, column] of WATCHED) {
+    for (const [table, kind, column, quiet] of WATCHED) {
       const trigger = sql.identifier(`sikkerkey_change_${table}`);
       // Trigger arguments must be literals; these come from the list above, never from input.
-      const args = sql.raw(`'${kind}', '${column}'`);
+      const args = sql.raw([kind, column, ...(quiet ? [quiet] : [])].map((a) => `'${a}'`).join(", "));
       await tx.execute(sql`drop trigger if exists ${trigger} on ${sql.identifier(table)}`);
       await tx.execute(sql`create trigger ${trigger} after insert or update or delete on ${sql.identifier(table)}
         for each row execute function sikkerkey_announce_change(${args})`);
@@ -68,8 +68,12 @@ const FUNCTION_SQL = `
     language plpgsql as $$
     declare
       kind text := tg_argv[0];
+      quiet text := tg_argv[2];
       r jsonb;
     begin
+      if tg_op = 'UPDATE' and quiet is not null and (to_jsonb(old) - quiet) = (to_jsonb(new) - quiet) then
+        return null;
+      end if;
       foreach r in array array[to_jsonb(old), to_jsonb(new)] loop
         continue when r is null;
         perform pg_notify('${CHANGE_CHANNEL}', case kind
@@ -82,8 +86,15 @@ const FUNCTION_SQL = `
     end $$;
   `;
 
-const WATCHED: [table: string, kind: string, column: string][] = [
-  ["machines", "m", "id"],
+/**
+ * `quiet`: a column whose change alone is not announced. A machine's last-seen stamp moves once
+ * a minute per machine and changes nothing a reader keeps; announced, it dropped the machine from
+ * every replica's cache (two lookups on its next read) and voided every lookup in flight, once a
+ * minute per machine: with thousands of machines, a cache that could not keep anything. The
+ * process that moves it updates its own cached row instead (`ReadCache.seen`).
+ */
+const WATCHED: [table: string, kind: string, column: string, quiet?: string][] = [
+  ["machines", "m", "id", "last_seen_at"],
   ["machine_grants", "m", "machine_id"],
   ["secrets", "s", "id"],
   ["leased_configs", "s", "secret_id"],

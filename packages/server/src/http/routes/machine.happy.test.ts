@@ -57,6 +57,15 @@ describe("machine API: happy path", () => {
     expect(await lastSeen()).toBe(enrolledAt);
     h.clock.advance(31);
     expect((await read()).status).toBe(200);
+    const stamped = h.clock.now().toISOString();
+    expect(await lastSeen()).toBe(stamped);
+    // The machine is read from memory now: its cached row took the new stamp, so the next
+    // minute counts from it, not from the enrolment.
+    h.clock.advance(30);
+    expect((await read()).status).toBe(200);
+    expect(await lastSeen()).toBe(stamped);
+    h.clock.advance(31);
+    expect((await read()).status).toBe(200);
     expect(await lastSeen()).toBe(h.clock.now().toISOString());
   });
 

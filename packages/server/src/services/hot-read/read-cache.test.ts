@@ -25,6 +25,30 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
    * change before the write returns: the very next read. PostgreSQL's hears of it over LISTEN
    * a moment after the commit: within a bound, or the cache is not being kept current at all.
    */
+  const lastSeenAt = async () =>
+    (
+      await h.store.db
+        .select({ at: schema.machines.lastSeenAt })
+        .from(schema.machines)
+        .where(eq(schema.machines.id, machine.id))
+    )[0]?.at;
+
+  /** Notifications reach a PostgreSQL store's listener a moment after the commit. */
+  async function until(done: () => boolean): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Changes heard from now on: the enrolment's own may still be on their way (PostgreSQL). */
+  async function listen(): Promise<string[]> {
+    const heard: string[] = [];
+    h.store.changes.subscribe((c) => heard.push(c));
+    await h.store.db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, 'm:listening')`);
+    await until(() => heard.includes("m:listening"));
+    heard.splice(0);
+    return heard;
+  }
+
   async function nextStatus(status: number): Promise<Response> {
     const deadline = Date.now() + 5_000;
     for (;;) {
@@ -45,21 +69,18 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
 
   it("answers repeated reads from memory", async () => {
     const cache = h.server.readCache;
-    const heard: string[] = [];
-    h.store.changes.subscribe((c) => heard.push(c));
-    // The first read mints and stamps the machine's last-seen time (the machine enrolled over a
-    // minute ago: enrolling stamps it too), changes that drop entries (on PostgreSQL when their
-    // notifications arrive, a moment after the read was answered, in the order they committed).
-    // A notification sent after them is heard after them all.
+    const heard = await listen();
+    // The first read mints (changes that drop entries: on PostgreSQL when their notifications
+    // arrive, a moment after the read was answered, in the order they committed) and stamps the
+    // machine's last-seen time (it enrolled over a minute ago), which is not announced. A
+    // notification sent after them is heard after them all.
     h.clock.advance(61);
     expect((await read()).status).toBe(200);
     await h.store.db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, 'm:after_first_read')`);
-    const deadline = Date.now() + 5_000;
-    while (!heard.includes("m:after_first_read") && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(heard).toContain(`m:${machine.id}`);
+    await until(() => heard.includes("m:after_first_read"));
     expect(heard).toContain("m:after_first_read");
+    expect(heard).not.toContain(`m:${machine.id}`);
+    expect(await lastSeenAt()).toEqual(h.clock.now());
     expect((await read()).status).toBe(200);
     const misses = cache.misses;
     const hits = cache.hits;
@@ -67,6 +88,32 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
     expect(cache.misses).toBe(misses);
     // The machine and the secret, five times each.
     expect(cache.hits - hits).toBe(10);
+    // A minute on, the stamp moves again, and the cache keeps the machine through it.
+    h.clock.advance(61);
+    expect((await read()).status).toBe(200);
+    expect(await lastSeenAt()).toEqual(h.clock.now());
+    const before = cache.misses;
+    expect((await read()).status).toBe(200);
+    expect(cache.misses).toBe(before);
+  });
+
+  it("announces every change to a machine but its last-seen stamp alone", async () => {
+    const heard = await listen();
+    const m = schema.machines;
+    const heardBy = async (marker: string) => {
+      await h.store.db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${marker})`);
+      await until(() => heard.includes(marker));
+      return heard.splice(0);
+    };
+    await h.store.db.update(m).set({ lastSeenAt: new Date() }).where(eq(m.id, machine.id));
+    expect(await heardBy("m:stamp_only")).toEqual(["m:stamp_only"]);
+    await h.store.db
+      .update(m)
+      .set({ name: "renamed", lastSeenAt: new Date(Date.now() + 1000) })
+      .where(eq(m.id, machine.id));
+    expect(await heardBy("m:with_name")).toEqual([`m:${machine.id}`, "m:with_name"]);
+    await h.store.db.update(m).set({ status: "disabled" }).where(eq(m.id, machine.id));
+    expect(await heardBy("m:status")).toEqual([`m:${machine.id}`, "m:status"]);
   });
 
   // Each change is made with plain SQL, not through the services: the store announces it,

@@ -55,6 +55,17 @@ export class ReadCache {
     if (this.#admit(ticket)) this.#machines.set(row.id, row);
   }
 
+  /**
+   * This process moved the machine's last-seen stamp: the store does not announce that (it
+   * changes nothing a read depends on), so the cached row takes the new stamp here, or every read
+   * after the first minute would write it again. Not an epoch change: lookups in flight stay good.
+   */
+  seen(machineId: string, at: Date): void {
+    const row = this.#machines.get(machineId);
+    if (row && (row.lastSeenAt === null || row.lastSeenAt < at))
+      this.#machines.set(machineId, { ...row, lastSeenAt: at });
+  }
+
   readable(machineId: string, secretId: string): SecretRow | undefined {
     return this.#count(this.#readable.get(machineId)?.get(secretId));
   }

@@ -34,7 +34,12 @@ const serviceOn = (db: Db, read: () => Promise<SecretReadResponse>) =>
     audit: {} as AuditLog,
     clock: new ManualClock(Date.UTC(2026, 0, 1)),
     // The secret is readable (from memory), so the stamp and the lease engine are all that run.
-    cache: { readable: () => secret, ticket: () => 0, putReadable: () => {} } as unknown as ReadCache,
+    cache: {
+      readable: () => secret,
+      ticket: () => 0,
+      putReadable: () => {},
+      seen: () => {},
+    } as unknown as ReadCache,
     leasedReader: { read },
   });
 

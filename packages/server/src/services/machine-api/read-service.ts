@@ -149,7 +149,7 @@ export function createReadService(deps: {
       // front of it. The read still answers only once it is written.
       // Settled into a value at once: a failure while the read is still working must not be an
       // unhandled rejection (Node ends the process on one).
-      const touched = touchMachine(db, machine, clock.now()).then(
+      const touched = touchMachine(db, machine, clock.now(), deps.cache).then(
         () => undefined,
         (error: unknown) => ({ error }),
       );

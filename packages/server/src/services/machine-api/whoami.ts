@@ -4,6 +4,7 @@ import type { Clock } from "../../clock.js";
 import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
 import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
 import { grantedProjects, type MachineRow } from "../machines/machine-view.js";
 import { touchMachine } from "./touch.js";
 
@@ -12,7 +13,13 @@ export interface WhoamiService {
   whoami(machine: MachineRow, ctx: { sourceIp: string | null }): Promise<WhoamiResponse>;
 }
 
-export function createWhoamiService(deps: { db: Db; audit: AuditLog; clock: Clock }): WhoamiService {
+export function createWhoamiService(deps: {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  /** The machine's cached row takes its new last-seen stamp (touch.ts). */
+  cache?: ReadCache | undefined;
+}): WhoamiService {
   const { db, audit, clock } = deps;
   return {
     async whoami(machine, ctx) {
@@ -28,7 +35,7 @@ export function createWhoamiService(deps: { db: Db; audit: AuditLog; clock: Cloc
         });
         throw new SikkerKeyError("MACHINE_DISABLED", "this machine is disabled");
       }
-      await touchMachine(db, machine, clock.now());
+      await touchMachine(db, machine, clock.now(), deps.cache);
       const [vault] = await db.select().from(schema.vaults).where(eq(schema.vaults.id, machine.vaultId));
       const projects = (await grantedProjects(db, [machine.id])).get(machine.id) ?? [];
       return {
