@@ -139,6 +139,21 @@ describe("leased configuration", () => {
     expect(fresh.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
   });
 
+  it("opens a configuration once for a burst of reads that all miss the cache", async () => {
+    const { secret } = await seedLeased(h);
+    const [row] = await h.db
+      .select({ stamp: schema.leasedConfigs.updatedAt })
+      .from(schema.leasedConfigs)
+      .where(eq(schema.leasedConfigs.secretId, secret.id));
+    const burst = await Promise.all(Array.from({ length: 20 }, () => h.configs.load(secret.id, row!.stamp)));
+    // Each fetch opens its own copy: one copy means one fetch, and one opening of the password.
+    expect(new Set(burst).size).toBe(1);
+    expect(burst[0]!.target.host).toBe("db.test");
+    // Without a stamp the caller wants the row as it is now: never a fetch already under way.
+    const unstamped = await Promise.all([h.configs.load(secret.id), h.configs.load(secret.id)]);
+    expect(unstamped[0]).not.toBe(unstamped[1]);
+  });
+
   it("loads many configurations in one call, reusing cached copies only while their stamp matches", async () => {
     const a = (await seedLeased(h)).secret;
     const b = (await seedLeased(h)).secret;

@@ -10,6 +10,7 @@ import type { Sealer } from "../../crypto/index.js";
 import { SikkerKeyError } from "../../errors.js";
 import type { Provider, TargetConnection } from "../../providers/provider.js";
 import { type Db, schema } from "../../store/index.js";
+import { SingleFlight } from "../single-flight.js";
 import { ConfigCache, type LoadedConfig, targetKey, toLoaded } from "./loaded.js";
 import { mergePatch, movesTarget, toValues, toView } from "./values.js";
 
@@ -76,6 +77,13 @@ export function createLeasedConfigService(deps: {
     return row;
   }
 
+  const loading = new SingleFlight<LoadedConfig>();
+  async function fetchAndKeep(secretId: string): Promise<LoadedConfig> {
+    const loaded = toLoaded(await fetchRow(secretId), sealer);
+    cache.set(loaded);
+    return loaded;
+  }
+
   const service: LeasedConfigService = {
     async create(tx, secretId, config, actor) {
       if (config.shape.grants !== "" && actor.role !== "owner") throw ownerOnly();
@@ -119,11 +127,13 @@ export function createLeasedConfigService(deps: {
     },
 
     async load(secretId, stamp) {
-      const hit = stamp ? cache.get(secretId, stamp) : undefined;
+      if (!stamp) return fetchAndKeep(secretId);
+      const hit = cache.get(secretId, stamp);
       if (hit) return hit;
-      const loaded = toLoaded(await fetchRow(secretId), sealer);
-      cache.set(loaded);
-      return loaded;
+      // A burst of first reads (after a start, or a change) all miss at once: one fetch, and one
+      // opening of the admin password, serves them all. Only for a stamp: a caller without one
+      // asks for the row as the store has it now, not as a fetch already under way saw it.
+      return loading.run(`${secretId}\u0000${stamp.getTime()}`, () => fetchAndKeep(secretId));
     },
 
     async target(secretId) {

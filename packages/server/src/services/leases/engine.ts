@@ -12,7 +12,7 @@ import * as q from "./queries.js";
 import { type ReadContext, readLeased } from "./read.js";
 import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
 import { revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
-import { SingleFlight } from "./single-flight.js";
+import { SingleFlight } from "../single-flight.js";
 import { type LeaseStats, newStats } from "./stats.js";
 
 export interface LeaseEngine {

@@ -5,7 +5,7 @@ import type { LeaseActor } from "./lease-events.js";
 import { type MachineRef, mint, type Obtained, type ReadRecord, type SecretRef } from "./mint.js";
 import { MINT_FRESH, obtainCurrent } from "./obtain.js";
 import type { EngineContext } from "./options.js";
-import type { SingleFlight } from "./single-flight.js";
+import type { SingleFlight } from "../single-flight.js";
 
 export interface ReadContext {
   sourceIp?: string | null;
