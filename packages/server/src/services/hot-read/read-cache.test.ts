@@ -20,11 +20,6 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
   const read = () => signed(h, `/v1/secrets/${world.secretId}`, { keyId: machine.id, key: machine.key });
   const exact = variant.name === "pglite";
 
-  /**
-   * The first read answering `status` after a change. The embedded store's cache hears of a
-   * change before the write returns: the very next read. PostgreSQL's hears of it over LISTEN
-   * a moment after the commit: within a bound, or the cache is not being kept current at all.
-   */
   const lastSeenAt = async () =>
     (
       await h.store.db
@@ -49,6 +44,11 @@ describe.each(storeVariants)("read cache on the $name store", (variant) => {
     return heard;
   }
 
+  /**
+   * The first read answering `status` after a change. The embedded store's cache hears of a
+   * change before the write returns: the very next read. PostgreSQL's hears of it over LISTEN
+   * a moment after the commit: within a bound, or the cache is not being kept current at all.
+   */
   async function nextStatus(status: number): Promise<Response> {
     const deadline = Date.now() + 5_000;
     for (;;) {
