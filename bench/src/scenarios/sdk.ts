@@ -1,17 +1,34 @@
+import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeIdentityFile } from "@sikkerkey/signing/node";
-import { forkTs } from "../load/driver.js";
 import { peakRssMb, resetPeakRss } from "../proc.js";
 import { metric, type ScenarioResult } from "../report/results.js";
-import type { ProbeInit, ProbeResult } from "../sdk-probe.js";
 import { SECRET } from "../setup/objects.js";
 import { summarize } from "../stats.js";
 import { type StoreContext, serverPid } from "./context.js";
 
+/** What sdk-probe.mjs is sent, and what it answers. */
+interface ProbeInit {
+  home: string;
+  secretId: string;
+  warmCalls: number;
+}
+
+interface ProbeResult {
+  importMs: number;
+  firstMs: number;
+  warm: number[];
+}
+
+/** A fresh plain-`node` process (not tsx, unlike the rest of the bench): the SDK as an application loads it. */
 function probe(init: ProbeInit): Promise<ProbeResult> {
-  const child = forkTs(new URL("../sdk-probe.ts", import.meta.url));
+  const child = fork(fileURLToPath(new URL("../sdk-probe.mjs", import.meta.url)), [], {
+    serialization: "advanced",
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   return new Promise((resolve, reject) => {
     child.once("message", (r: ProbeResult) => resolve(r));
     child.once("exit", (code) => reject(new Error(`sdk probe exited with ${code} before answering`)));
@@ -45,6 +62,7 @@ export async function sdkCalls(ctx: StoreContext): Promise<ScenarioResult> {
       store: ctx.store,
       floor: "— (reported)",
       metrics: [
+        metric("import of the SDK", "ms", minting.importMs),
         metric("first call, mints", "ms", minting.firstMs),
         ...(live ? [metric("first call, login held", "ms", live.firstMs)] : []),
         metric("warm call p50", "ms", warm.p50),
