@@ -1,7 +1,7 @@
 import { ManualClock } from "../clock.js";
 import { createTestKeyring, type Keyring } from "../crypto/index.js";
 import { createAuditLog } from "../services/audit/index.js";
-import { createServices, type Services } from "../services/index.js";
+import { createServices, type ServiceHooks, type Services } from "../services/index.js";
 import type { OperatorActor } from "../services/actor.js";
 import type { Store } from "../store/index.js";
 import { createLeasedConfigService } from "../services/leased-config/index.js";
@@ -15,14 +15,14 @@ export interface ServiceWorld {
 }
 
 /** Every service on a given store (either driver), with an initialized owner. No HTTP. */
-export async function servicesOn(store: Store): Promise<ServiceWorld> {
-  const world = uninitializedServicesOn(store);
+export async function servicesOn(store: Store, hooks?: ServiceHooks): Promise<ServiceWorld> {
+  const world = uninitializedServicesOn(store, hooks);
   const init = await world.services.init.initOwner("owner@example.com");
   return { ...world, owner: { operatorId: init.operatorId, tokenId: init.tokenId, sourceIp: null } };
 }
 
 /** The same, before `init`. */
-export function uninitializedServicesOn(store: Store): Omit<ServiceWorld, "owner"> {
+export function uninitializedServicesOn(store: Store, hooks?: ServiceHooks): Omit<ServiceWorld, "owner"> {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
   const keyring = createTestKeyring();
   const provider = new FakeProvider();
@@ -33,6 +33,7 @@ export function uninitializedServicesOn(store: Store): Omit<ServiceWorld, "owner
     audit: createAuditLog({ db: store.db, clock }),
     skewSeconds: 60,
     leasedConfigs: createLeasedConfigService({ db: store.db, sealer: keyring, clock, provider }),
+    ...(hooks ? { hooks } : {}),
   });
   return { services, keyring, clock };
 }

@@ -5,10 +5,11 @@ import { resultRows } from "../../store/rows.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import type { NewAuditEvent } from "../audit/index.js";
 import { insertAuditWhere } from "../audit/event-sql.js";
-import { type LeaseActor, leaseEvent } from "./lease-events.js";
+import { type LeaseActor, leaseEvent, SYSTEM } from "./lease-events.js";
 import type { MintingValues } from "./mint-claim.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
+import { attemptRevoke, type Claimed, markRevoking } from "./revoke.js";
 import { isRetryable, operatorMessage } from "./safe-error.js";
 
 const l = schema.leases;
@@ -29,11 +30,26 @@ type Minting = Pick<
   "id" | "login" | "secretId" | "machineId" | "vaultId" | "expiresAt" | "hardMaxAt"
 >;
 
+/** The lease's secret is not in the trash. */
+const secretLive = sql`exists (select 1 from ${schema.secrets} s
+  where s.id = ${l}.secret_id and s.deleted_at is null)`;
+/** Its machine is enabled, or the secret's policy keeps the logins of disabled machines. */
+const machineAllowed = sql`(exists (select 1 from ${schema.machines} m
+    where m.id = ${l}.machine_id and m.status = 'enabled')
+  or not exists (select 1 from ${schema.leasedConfigs} c
+    where c.secret_id = ${l}.secret_id and c.revoke_on_disable))`;
+
 /**
  * `minting → active`, audited as `lease.mint` in the same transaction, followed by the read's
  * own event when it is given (the read this mint answers). If the row is no longer
  * `minting` (a delete or disable revoked it, or the reconciler gave up on it), the role just
  * created must not be handed out: it is dropped and the read fails.
+ *
+ * Nor may it go live if its secret went to the trash, or its machine was disabled (where the
+ * policy revokes on disable), since it was claimed. A delete or disable commits first and then
+ * revokes the leases it finds, so a claim that went in after that look, from a read that had
+ * checked the secret and the machine just before the change, is caught here: the lease is
+ * revoked with the change's reason instead.
  */
 export async function activate(
   ctx: EngineContext,
@@ -54,7 +70,7 @@ export async function activate(
   const result = await ctx.db.execute(sql`
     with a as (
       update ${l} set state = 'active', next_attempt_at = null
-      where id = ${minting.id} and state = 'minting' returning id
+      where id = ${minting.id} and state = 'minting' and ${secretLive} and ${machineAllowed} returning id
     ),
     ev as (${insertAuditWhere(readEvent ? [event, readEvent] : [event], ctx.clock.now(), sql`exists (select 1 from a)`)})
     select id from a`);
@@ -64,7 +80,9 @@ export async function activate(
     // so the row is the one this mint inserted, now active: no need to read it back.
     return { ...NEW_LEASE, ...minting, state: "active" };
   }
-  ctx.background.run(() => ctx.provider.revoke(config.target, minting.login));
+  const withdrawn = await withdrawUnwanted(ctx, minting.id);
+  if (withdrawn) ctx.background.run(() => attemptRevoke(ctx, withdrawn, SYSTEM));
+  else ctx.background.run(() => ctx.provider.revoke(config.target, minting.login));
   // Revoked meanwhile (a deletion, a disable) or given up as stale by a reader that waited past
   // the grace period: either way a new read gets the right answer (a fresh login, or the
   // refusal), so the caller is told to retry rather than that minting failed for good.
@@ -72,6 +90,19 @@ export async function activate(
     "PROVIDER_UNAVAILABLE",
     "the login was withdrawn before it was ready (revoked, or given up as stale); try again",
   );
+}
+
+/**
+ * A `minting` lease that may no longer go live (its secret trashed, its machine disabled) moves
+ * to `revoking` with that reason, to be revoked and audited like any other. Undefined when the
+ * row had already left `minting` (someone else revoked it, or the reconciler gave up on it).
+ */
+async function withdrawUnwanted(ctx: EngineContext, id: string): Promise<Claimed | undefined> {
+  const minting = sql`${l}.id = ${id} and ${l}.state = 'minting'`;
+  const [bySecret] = await markRevoking(ctx, sql`${minting} and not ${secretLive}`, "secret_deleted");
+  if (bySecret) return bySecret;
+  const [byMachine] = await markRevoking(ctx, sql`${minting} and not ${machineAllowed}`, "machine_disabled");
+  return byMachine;
 }
 
 /**

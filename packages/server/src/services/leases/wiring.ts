@@ -23,6 +23,7 @@ export function leaseHooks(
     leasedReader: { read: (secret, machine, ctx) => engine.read(secret, machine, ctx) },
     deletion: {
       beforeTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
+      afterTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
       hasUnrevoked: (secretId) => engine.hasUnrevoked(secretId),
     },
     disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },

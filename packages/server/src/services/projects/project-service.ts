@@ -88,9 +88,9 @@ export function createProjectService(deps: {
       const { vault } = await requireVault(db, actor.operatorId, vaultRef, "admin");
       const project = await resolveProject(db, vault.id, projectRef);
       const secretIds = await liveSecretIds(db, { projectId: project.id });
-      const revokedLeases = await deletionHook.beforeTrash(secretIds);
+      const revokedBefore = await deletionHook.beforeTrash(secretIds);
       const now = clock.now();
-      await db.transaction(async (tx) => {
+      const trashed = await db.transaction(async (tx) => {
         const by = auditActor(actor);
         // Listed again inside the transaction so a secret created meanwhile is not left live
         // under a deleted project.
@@ -102,11 +102,14 @@ export function createProjectService(deps: {
             action: "project.delete",
             ...by,
             vaultId: vault.id,
-            detail: { projectId: project.id, secrets: ids.length, revokedLeases },
+            detail: { projectId: project.id, secrets: ids.length, revokedLeases: revokedBefore },
           },
           tx,
         );
+        return ids;
       });
+      // Once more, for a mint that raced the deletion (see SecretDeletionHook).
+      const revokedLeases = revokedBefore + (await deletionHook.afterTrash(trashed));
       return { id: project.id, revokedLeases };
     },
   };

@@ -1,11 +1,17 @@
 /**
- * Called before secrets move to the trash (deleting a secret, its project or its vault), so no
+ * Called around moving secrets to the trash (deleting a secret, its project or its vault), so no
  * database login outlives the secret that minted it. The lease engine implements it; until then
  * there is nothing to revoke.
  */
 export interface SecretDeletionHook {
   /** Revokes every live login of these secrets; returns how many were revoked. */
   beforeTrash(secretIds: string[]): Promise<number>;
+  /**
+   * The same, once they are in the trash: a first read that found the secret live just before
+   * the trash can have claimed its lease after `beforeTrash` looked, and its mint may have gone
+   * live before the trash committed. Usually finds nothing.
+   */
+  afterTrash(secretIds: string[]): Promise<number>;
   /**
    * Whether logins of this secret are not revoked yet (a target database was down). Purging
    * would drop the configuration the retries need, so it waits until this is false.
@@ -15,5 +21,6 @@ export interface SecretDeletionHook {
 
 export const noopDeletionHook: SecretDeletionHook = {
   beforeTrash: async () => 0,
+  afterTrash: async () => 0,
   hasUnrevoked: async () => false,
 };

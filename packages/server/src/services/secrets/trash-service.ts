@@ -48,11 +48,13 @@ export function createTrashService(deps: {
       const row = await findSecret(db, id);
       if (!row || row.deletedAt) throw secretNotFound(id);
       await requireRoleIn(db, actor.operatorId, row.vaultId, "admin", () => secretNotFound(id));
-      // Logins first: once in the trash, nothing would be left to say which logins to drop.
-      const revokedLeases = await deletionHook.beforeTrash([id]);
+      // Logins first, so the secret is in the trash only once its logins are gone (or going);
+      // then once more, for a mint that raced the deletion.
+      const revokedBefore = await deletionHook.beforeTrash([id]);
       await db.transaction((tx) =>
-        trashSecrets(tx, audit, [id], auditActor(actor), clock.now(), { revokedLeases }),
+        trashSecrets(tx, audit, [id], auditActor(actor), clock.now(), { revokedLeases: revokedBefore }),
       );
+      const revokedLeases = revokedBefore + (await deletionHook.afterTrash([id]));
       return { id, trashed: true, revokedLeases };
     },
 

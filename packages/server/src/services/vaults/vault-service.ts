@@ -71,9 +71,9 @@ export function createVaultService(deps: {
 
     async remove(actor, ref) {
       const { vault } = await requireVault(db, actor.operatorId, ref, "owner");
-      const revokedLeases = await deletionHook.beforeTrash(await liveSecretIds(db, { vaultId: vault.id }));
+      const revokedBefore = await deletionHook.beforeTrash(await liveSecretIds(db, { vaultId: vault.id }));
       const now = clock.now();
-      await db.transaction(async (tx) => {
+      const trashed = await db.transaction(async (tx) => {
         const by = auditActor(actor);
         const ids = await liveSecretIds(tx, { vaultId: vault.id });
         await trashSecrets(tx, audit, ids, by, now, { vaultId: vault.id });
@@ -83,11 +83,14 @@ export function createVaultService(deps: {
             action: "vault.delete",
             ...by,
             vaultId: vault.id,
-            detail: { name: vault.name, secrets: ids.length, revokedLeases },
+            detail: { name: vault.name, secrets: ids.length, revokedLeases: revokedBefore },
           },
           tx,
         );
+        return ids;
       });
+      // Once more, for a mint that raced the deletion (see SecretDeletionHook).
+      const revokedLeases = revokedBefore + (await deletionHook.afterTrash(trashed));
       return { id: vault.id, revokedLeases };
     },
   };
