@@ -1,5 +1,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { OperatorActor } from "../services/actor.js";
+import type { ReadAhead } from "../services/machine-api/read-service.js";
 import type { MachineRow } from "../services/machines/machine-view.js";
 
 /** What middleware hands to routes through the context. */
@@ -8,6 +9,8 @@ export interface AppVariables {
   sourceIp: string | null;
   operator: OperatorActor;
   machine: MachineRow;
+  /** A read's lookup, started beside its nonce's statement (GET /v1/secrets/:id). */
+  readAhead: ReadAhead | undefined;
 }
 
 /** Bindings are absent when the app is called in-process (`app.request()` in tests). */

@@ -28,11 +28,19 @@ export function machineRoutes(services: Services): Hono<AppEnv> {
     return c.json(await services.whoami.whoami(c.get("machine"), { sourceIp: c.get("sourceIp") }));
   });
 
-  app.get("/secrets/:id", signed, async (c) => {
+  // The read's lookup of the secret goes to the store beside the nonce's statement, not after it.
+  const signedRead = machineAuth(services.machineAuth, services.authThrottle, (c, machine) =>
+    c.set("readAhead", services.reads.lookAhead(machine, c.req.param("id") ?? "")),
+  );
+
+  app.get("/secrets/:id", signedRead, async (c) => {
     // Any id goes to the read service, even a malformed one: it answers (and audits) like any
     // secret the machine cannot read, so the shape of an id reveals nothing either.
     return c.json(
-      await services.reads.read(c.get("machine"), c.req.param("id"), { sourceIp: c.get("sourceIp") }),
+      await services.reads.read(c.get("machine"), c.req.param("id"), {
+        sourceIp: c.get("sourceIp"),
+        ahead: c.get("readAhead"),
+      }),
     );
   });
 

@@ -33,9 +33,18 @@ export interface RequestContext {
   path: string;
 }
 
+export interface AuthenticateOptions {
+  /**
+   * Told the machine once its signature is proven, as its nonce goes to the store: lookups the
+   * request makes next can go to the store beside the replay record instead of after it. What
+   * it starts must not act on the request, which may yet be refused as a replay.
+   */
+  verified?: ((machine: MachineRow) => void) | undefined;
+}
+
 export interface MachineAuthenticator {
   /** The signing machine, whatever its status; callers decide what a pending or disabled one may do. */
-  authenticate(req: ReceivedRequest, ctx: RequestContext): Promise<MachineRow>;
+  authenticate(req: ReceivedRequest, ctx: RequestContext, options?: AuthenticateOptions): Promise<MachineRow>;
   /** Proof of possession for enrollment: verifies against the key being enrolled; returns its thumbprint. */
   verifyEnrollment(req: ReceivedRequest, publicKeyPem: string, ctx: RequestContext): Promise<string>;
 }
@@ -97,14 +106,27 @@ export function createMachineAuthenticator(deps: MachineAuthDeps): MachineAuthen
   }
 
   return {
-    async authenticate(req, ctx) {
+    async authenticate(req, ctx, options) {
       let machine: MachineRow | undefined;
       const lookupKey = async (keyId: string): Promise<VerifyKey | undefined> => {
         if (!isId("machine", keyId)) return undefined;
         machine = await findMachine(keyId);
         return machine ? keys.get(machine.id, machine.publicKeyPem) : undefined;
       };
-      const result = await verifyRequest(req, { lookupKey, nonces, now, skewSeconds });
+      // verifyRequest records the nonce only once the signature is proven (and the key, so the
+      // machine, was found): the moment to tell `verified`, right after the nonce's statement
+      // is on its way.
+      const verified = options?.verified;
+      const recording: NonceStore = verified
+        ? {
+            remember: (keyId, nonce, until) => {
+              const recorded = nonces.remember(keyId, nonce, until);
+              verified(machine!);
+              return recorded;
+            },
+          }
+        : nonces;
+      const result = await verifyRequest(req, { lookupKey, nonces: recording, now, skewSeconds });
       if (!result.ok) return refuse(result, machine, ctx);
       return machine!;
     },

@@ -31,14 +31,33 @@ export interface LeasedReadContext {
 }
 
 /** A secret the machine may read, with its current lease when the same lookup fetched it. */
-interface Readable {
+export interface Readable {
   secret: SecretRow;
   current?: CurrentLease | undefined;
 }
 
+/** The lookup a read will make, started ahead of it; see {@link ReadService.lookAhead}. */
+export interface ReadAhead {
+  machineId: string;
+  secretId: string;
+  /** Settled into a value at once, so a request refused meanwhile leaves no unhandled rejection. */
+  settled: Promise<{ found: Readable | undefined } | { error: unknown }>;
+}
+
 export interface ReadService {
+  /**
+   * Starts the lookup a read of this secret by this machine will make: the route calls it once
+   * the signature is proven, so when the answer is not in memory (a first read, mostly) the
+   * lookup goes to the store beside the replay record rather than after it. It only reads; a
+   * request refused after it (a replay) leaves it unused.
+   */
+  lookAhead(machine: MachineRow, secretId: string): ReadAhead | undefined;
   /** A machine reads a secret. Unknown, trashed and not granted all answer the same 404. */
-  read(machine: MachineRow, secretId: string, ctx: { sourceIp: string | null }): Promise<SecretReadResponse>;
+  read(
+    machine: MachineRow,
+    secretId: string,
+    ctx: { sourceIp: string | null; ahead?: ReadAhead | undefined },
+  ): Promise<SecretReadResponse>;
 }
 
 export function createReadService(deps: {
@@ -74,10 +93,27 @@ export function createReadService(deps: {
     throw error;
   }
 
-  /** The secret, if it is live, in the machine's vault and in a live project granted to it. */
-  async function readable(machine: MachineRow, secretId: string): Promise<Readable | undefined> {
+  /**
+   * The secret, if it is live, in the machine's vault and in a live project granted to it: as
+   * the look-ahead for this read found it (in memory or in the store), else from memory, else
+   * from the store.
+   */
+  async function readable(
+    machine: MachineRow,
+    secretId: string,
+    ahead: ReadAhead | undefined,
+  ): Promise<Readable | undefined> {
+    if (ahead && ahead.machineId === machine.id && ahead.secretId === secretId) {
+      const settled = await ahead.settled;
+      if ("error" in settled) throw settled.error;
+      return settled.found;
+    }
     const cached = deps.cache?.readable(machine.id, secretId);
     if (cached) return { secret: cached };
+    return fetchReadable(machine, secretId);
+  }
+
+  async function fetchReadable(machine: MachineRow, secretId: string): Promise<Readable | undefined> {
     const ticket = deps.cache?.ticket();
     const found = await lookUpReadable(machine, secretId);
     if (found && ticket !== undefined) deps.cache?.putReadable(machine.id, found.secret, ticket);
@@ -117,6 +153,19 @@ export function createReadService(deps: {
   }
 
   return {
+    lookAhead(machine, secretId) {
+      // A pending or disabled machine's read is refused before any lookup; so is its look-ahead.
+      if (machine.status !== "enabled") return undefined;
+      const cached = deps.cache?.readable(machine.id, secretId);
+      const settled: ReadAhead["settled"] = cached
+        ? Promise.resolve({ found: { secret: cached } })
+        : fetchReadable(machine, secretId).then(
+            (found) => ({ found }),
+            (error: unknown) => ({ error }),
+          );
+      return { machineId: machine.id, secretId, settled };
+    },
+
     async read(machine, secretId, ctx) {
       if (machine.status === "pending") {
         return deny(
@@ -136,7 +185,7 @@ export function createReadService(deps: {
           new SikkerKeyError("MACHINE_DISABLED", "this machine is disabled"),
         );
       }
-      const found = await readable(machine, secretId);
+      const found = await readable(machine, secretId, ctx.ahead);
       if (!found) {
         const notFound = new SikkerKeyError(
           "SECRET_NOT_FOUND",
