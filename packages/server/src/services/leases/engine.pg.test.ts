@@ -188,4 +188,54 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
     const [row] = await h.db.select().from(schema.leases).where(eq(schema.leases.id, crashed.lease!.id));
     expect(row?.state).toBe("failed");
   });
+  it.each([
+    ["its secret goes to the trash", "secret_deleted"],
+    ["its machine is disabled", "machine_disabled"],
+  ])(
+    "6/7, raced: a mint racing a change (%s) has its new login revoked; it does not connect",
+    async (_, reason) => {
+      // The real provider, whose creates wait after the role exists until the change is made.
+      let created: { login: string; password: string } | undefined;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const gated = new Proxy(provider, {
+        get(target, prop, receiver) {
+          if (prop !== "create") return Reflect.get(target, prop, receiver);
+          return async (...args: Parameters<Provider["create"]>) => {
+            await target.create(...args);
+            created = { login: args[1].login, password: args[1].password };
+            await gate;
+          };
+        },
+      });
+      const hg = await harness(store, gated, {}, { keyring, clock });
+      const { secret, machines } = await seedOn(hg, t);
+      const read = hg.engine.read(secret, machines[0]!, {}).then(
+        () => "handed out",
+        (e: { code?: string }) => e.code,
+      );
+      for (let i = 0; i < 200 && !created; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await t.tryAs(created!.login, created!.password)).rows).toHaveLength(1);
+      if (reason === "secret_deleted") {
+        await hg.db
+          .update(schema.secrets)
+          .set({ deletedAt: new Date() })
+          .where(eq(schema.secrets.id, secret.id));
+      } else {
+        await hg.db
+          .update(schema.machines)
+          .set({ status: "disabled" })
+          .where(eq(schema.machines.id, machines[0]!.id));
+      }
+      release();
+      expect(await read).toBe("PROVIDER_UNAVAILABLE");
+      await hg.engine.settle();
+      expect(await t.roleExists(created!.login)).toBe(false);
+      expect((await t.tryAs(created!.login, created!.password)).code).toBe("28P01");
+      const [event] = await revokeEvents(hg, created!.login);
+      expect(event).toMatchObject({ reason, actorType: "system" });
+    },
+  );
 });
