@@ -46,10 +46,11 @@ const machineAllowed = sql`(exists (select 1 from ${schema.machines} m
  * created must not be handed out: it is dropped and the read fails.
  *
  * Nor may it go live if its secret went to the trash, or its machine was disabled (where the
- * policy revokes on disable), since it was claimed. A delete or disable commits first and then
- * revokes the leases it finds, so a claim that went in after that look, from a read that had
- * checked the secret and the machine just before the change, is caught here: the lease is
- * revoked with the change's reason instead.
+ * policy revokes on disable), since it was claimed. A delete or disable revokes the leases it
+ * finds, and a read that checked the secret and the machine just before the change can claim
+ * its lease just after that look; it is caught here, and the lease is revoked with the change's
+ * reason instead. (A disable commits before it looks; a delete looks again once the trash has
+ * committed, for a mint that went live before that.)
  */
 export async function activate(
   ctx: EngineContext,
