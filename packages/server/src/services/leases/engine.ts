@@ -1,5 +1,6 @@
 import type { Lease, RevokeReason, SecretReadResponse } from "@sikkerkey/protocol";
 import { generatePassword } from "../../providers/password.js";
+import type { Db } from "../../store/index.js";
 import type { OperatorActor } from "../actor.js";
 import type { Page } from "../paging.js";
 import { Background } from "./background.js";
@@ -27,7 +28,8 @@ export interface LeaseEngine {
   revokeForSecrets(secretIds: string[], reason?: RevokeReason, actor?: LeaseActor): Promise<number>;
   list(query: q.LeaseListQuery): Promise<Page<Lease>>;
   liveCount(secretId: string): Promise<number>;
-  hasUnrevoked(secretId: string): Promise<boolean>;
+  /** `db`: a transaction to ask inside (the purge's), else the engine's store. */
+  hasUnrevoked(secretId: string, db?: Db): Promise<boolean>;
   reapOnce(limit?: number): Promise<ReapResult>;
   reconcileOnce(): Promise<ReconcileResult>;
   stats(): Readonly<LeaseStats>;
@@ -54,7 +56,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
       revokeForSecrets(ctx, secretIds, reason, actor),
     list: (query) => q.listLeases(ctx.db, query),
     liveCount: (secretId) => q.liveCount(ctx.db, secretId),
-    hasUnrevoked: (secretId) => q.hasUnrevoked(ctx.db, secretId),
+    hasUnrevoked: (secretId, db) => q.hasUnrevoked(db ?? ctx.db, secretId),
     reapOnce: (limit = 100) => reapOnce(ctx, limit),
     reconcileOnce: () => reconcileOnce(ctx),
     stats: () => ({ ...ctx.stats }),

@@ -24,7 +24,7 @@ export function leaseHooks(
     deletion: {
       beforeTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
       afterTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
-      hasUnrevoked: (secretId) => engine.hasUnrevoked(secretId),
+      hasUnrevoked: (secretId, db) => engine.hasUnrevoked(secretId, db),
     },
     disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },
     leaseAdmin: {

@@ -1,3 +1,5 @@
+import type { Db } from "../../store/index.js";
+
 /**
  * Called around moving secrets to the trash (deleting a secret, its project or its vault), so no
  * database login outlives the secret that minted it. The lease engine implements it; until then
@@ -13,10 +15,11 @@ export interface SecretDeletionHook {
    */
   afterTrash(secretIds: string[]): Promise<number>;
   /**
-   * Whether logins of this secret are not revoked yet (a target database was down). Purging
-   * would drop the configuration the retries need, so it waits until this is false.
+   * Whether logins of this secret are not revoked yet (a target database was down, or a mint is
+   * still under way). Purging would drop the configuration the retries need, so it waits until
+   * this is false. `db` is the purge's transaction, when it asks inside one.
    */
-  hasUnrevoked(secretId: string): Promise<boolean>;
+  hasUnrevoked(secretId: string, db?: Db): Promise<boolean>;
 }
 
 export const noopDeletionHook: SecretDeletionHook = {

@@ -1,5 +1,5 @@
 import type { Secret, TrashItem } from "@sikkerkey/protocol";
-import { and, asc, eq, gt, inArray, isNotNull, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "../../clock.js";
 import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
@@ -109,14 +109,19 @@ export function createTrashService(deps: {
     },
 
     async purge(actor, id) {
-      if (await deletionHook.hasUnrevoked(id)) {
-        throw new SikkerKeyError(
-          "CONFLICT",
-          `logins minted by "${id}" are still being revoked (its database was unreachable); purge it once they are gone`,
-        );
-      }
       await db.transaction(async (tx) => {
         const current = await trashed(actor, id, tx);
+        // The configuration is locked before its logins are counted: a mint's claim share-locks
+        // it, so none can go in between the count and the deletes (a read that found the secret
+        // just before it went to the trash may still be claiming). A login claimed then would be
+        // left with no configuration to revoke it by.
+        await tx.execute(sql`select 1 from ${schema.leasedConfigs} where secret_id = ${id} for update`);
+        if (await deletionHook.hasUnrevoked(id, tx)) {
+          throw new SikkerKeyError(
+            "CONFLICT",
+            `logins minted by "${id}" are still being revoked (or minted); purge it once they are gone`,
+          );
+        }
         await tx.delete(schema.leasedConfigs).where(eq(schema.leasedConfigs.secretId, id));
         await tx.delete(s).where(eq(s.id, id));
         await audit.record(
