@@ -110,10 +110,6 @@ export function createReadService(deps: {
     }
     const cached = deps.cache?.readable(machine.id, secretId);
     if (cached) return { secret: cached };
-    return fetchReadable(machine, secretId);
-  }
-
-  async function fetchReadable(machine: MachineRow, secretId: string): Promise<Readable | undefined> {
     const ticket = deps.cache?.ticket();
     const found = await lookUpReadable(machine, secretId);
     if (found && ticket !== undefined) deps.cache?.putReadable(machine.id, found.secret, ticket);
@@ -156,13 +152,10 @@ export function createReadService(deps: {
     lookAhead(machine, secretId) {
       // A pending or disabled machine's read is refused before any lookup; so is its look-ahead.
       if (machine.status !== "enabled") return undefined;
-      const cached = deps.cache?.readable(machine.id, secretId);
-      const settled: ReadAhead["settled"] = cached
-        ? Promise.resolve({ found: { secret: cached } })
-        : fetchReadable(machine, secretId).then(
-            (found) => ({ found }),
-            (error: unknown) => ({ error }),
-          );
+      const settled = readable(machine, secretId, undefined).then(
+        (found) => ({ found }),
+        (error: unknown) => ({ error }),
+      );
       return { machineId: machine.id, secretId, settled };
     },
 
