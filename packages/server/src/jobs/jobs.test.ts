@@ -114,7 +114,14 @@ describe("job loops", () => {
       engine: {
         reconcileOnce: async () => {
           runs += 1;
-          return { staleMints: 0, orphanRoles: 0, missingRoles: 0, unreachable: [], unreadable: [] };
+          return {
+            staleMints: 0,
+            orphanRoles: 0,
+            missingRoles: 0,
+            unwanted: 0,
+            unreachable: [],
+            unreadable: [],
+          };
         },
       },
     });

@@ -12,6 +12,8 @@ const HELP: Record<keyof LeaseStats, string> = {
   staleMintsCleaned: "Mints abandoned by a crash and cleaned by the reconciler.",
   orphanRolesDropped: "Managed roles without a live lease dropped by the reconciler.",
   missingRolesClosed: "Live leases whose role had disappeared, closed by the reconciler.",
+  unwantedRevoked:
+    "Live logins of trashed secrets or disabled machines found after the change (a policy switched to revoke on disable, a stop mid-change) and revoked.",
 };
 
 /** The lease engine's counters as Prometheus counters, read when /metrics is scraped. */

@@ -30,7 +30,12 @@ import { createMachineService, type MachineService } from "./machines/machine-se
 import { createInitService, type InitService } from "./operators/init-service.js";
 import { createTokenService, type TokenService } from "./operators/token-service.js";
 import { createProjectService, type ProjectService } from "./projects/project-service.js";
-import { noopDeletionHook, type SecretDeletionHook } from "./secrets/hooks.js";
+import {
+  noopDeletionHook,
+  noopPolicyHook,
+  type SecretDeletionHook,
+  type SecretPolicyHook,
+} from "./secrets/hooks.js";
 import { createSecretService, type SecretService } from "./secrets/secret-service.js";
 import { createTrashService, type TrashService } from "./secrets/trash-service.js";
 import { createMemberService, type MemberService } from "./vaults/member-service.js";
@@ -40,6 +45,7 @@ import { createVaultService, type VaultService } from "./vaults/vault-service.js
 export interface ServiceHooks {
   deletion?: SecretDeletionHook;
   disable?: MachineDisableHook;
+  policy?: SecretPolicyHook;
   leasedReader?: LeasedReader;
   leaseAdmin?: LeaseAdmin;
 }
@@ -102,7 +108,12 @@ export function createServices(deps: ServiceDeps): Services {
     vaults: createVaultService({ ...base, deletionHook }),
     members: createMemberService(base),
     projects: createProjectService({ ...base, deletionHook }),
-    secrets: createSecretService({ ...base, sealer, configs: deps.leasedConfigs }),
+    secrets: createSecretService({
+      ...base,
+      sealer,
+      configs: deps.leasedConfigs,
+      policyHook: deps.hooks?.policy ?? noopPolicyHook,
+    }),
     trash: createTrashService({ ...base, deletionHook }),
     machines: createMachineService({ ...base, keys, disableHook }),
     grants: createGrantService(base),

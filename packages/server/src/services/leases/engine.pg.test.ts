@@ -188,6 +188,44 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
     const [row] = await h.db.select().from(schema.leases).where(eq(schema.leases.id, crashed.lease!.id));
     expect(row?.state).toBe("failed");
   });
+  it("6/7, afterwards: a login a disabled machine kept goes when the policy switches to revoke on disable; one a stopped server left live goes at the reconciler's pass", async () => {
+    const { secret, machines } = await seedOn(h, t, { machines: 2, policy: { revokeOnDisable: false } });
+    const [kept, other] = [
+      await h.engine.read(secret, machines[0]!, {}),
+      await h.engine.read(secret, machines[1]!, {}),
+    ];
+    const login = (r: typeof kept) => ({
+      name: r.fields.username as string,
+      password: r.fields.password as string,
+    });
+    await h.db
+      .update(schema.machines)
+      .set({ status: "disabled" })
+      .where(eq(schema.machines.id, machines[0]!.id));
+    expect(await h.engine.revokeForMachine(machines[0]!.id)).toBe(0);
+    expect((await t.tryAs(login(kept).name, login(kept).password)).rows).toHaveLength(1);
+
+    await h.db.transaction((tx) =>
+      h.configs.update(tx, secret.id, { policy: { revokeOnDisable: true } }, { role: "owner" }),
+    );
+    h.configs.invalidate(secret.id);
+    expect(await h.engine.revokeUnwanted(secret.id)).toBe(1);
+    expect(await t.roleExists(login(kept).name)).toBe(false);
+    expect((await t.tryAs(login(kept).name, login(kept).password)).code).toBe("28P01");
+    expect(await revokeEvents(h, login(kept).name)).toMatchObject([{ reason: "machine_disabled" }]);
+    expect((await t.tryAs(login(other).name, login(other).password)).rows).toHaveLength(1);
+
+    // The trash commits and the server stops before it revokes: the reconciler's pass does it.
+    await h.db.update(schema.secrets).set({ deletedAt: new Date() }).where(eq(schema.secrets.id, secret.id));
+    expect((await h.engine.reconcileOnce()).unwanted).toBe(1);
+    await h.engine.settle();
+    expect(await t.roleExists(login(other).name)).toBe(false);
+    expect((await t.tryAs(login(other).name, login(other).password)).code).toBe("28P01");
+    expect(await revokeEvents(h, login(other).name)).toMatchObject([
+      { reason: "secret_deleted", actorType: "system" },
+    ]);
+  });
+
   it.each([
     ["its secret goes to the trash", "secret_deleted"],
     ["its machine is disabled", "machine_disabled"],

@@ -15,6 +15,7 @@ import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
 import { revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
 import { SingleFlight } from "../single-flight.js";
 import { type LeaseStats, newStats } from "./stats.js";
+import { revokeUnwanted } from "./unwanted.js";
 
 export interface LeaseEngine {
   /** The read path: mints, reuses or renews the machine's login and audits the read. */
@@ -24,6 +25,11 @@ export interface LeaseEngine {
   revokeLease(leaseId: string, actor: OperatorActor): Promise<Lease>;
   /** After a machine is disabled: its logins of revoke-on-disable secrets. Returns how many. */
   revokeForMachine(machineId: string, actor?: LeaseActor): Promise<number>;
+  /**
+   * Logins that must not be live any more (trashed secret; disabled machine where the policy
+   * revokes on disable), of one secret (after its policy changed) or of all. Returns how many.
+   */
+  revokeUnwanted(secretId?: string, actor?: LeaseActor): Promise<number>;
   /** Before secrets go to the trash: all their logins. Returns how many. */
   revokeForSecrets(secretIds: string[], reason?: RevokeReason, actor?: LeaseActor): Promise<number>;
   list(query: q.LeaseListQuery): Promise<Page<Lease>>;
@@ -52,6 +58,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
     revoke: (leaseId, reason, actor = SYSTEM) => revokeOne(ctx, leaseId, reason, actor),
     revokeLease: (leaseId, actor) => revokeOne(ctx, leaseId, "operator", fromOperator(actor)),
     revokeForMachine: (machineId, actor = SYSTEM) => revokeForMachine(ctx, machineId, actor),
+    revokeUnwanted: (secretId, actor = SYSTEM) => revokeUnwanted(ctx, actor, secretId),
     revokeForSecrets: (secretIds, reason = "secret_deleted", actor = SYSTEM) =>
       revokeForSecrets(ctx, secretIds, reason, actor),
     list: (query) => q.listLeases(ctx.db, query),

@@ -11,6 +11,7 @@ import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 import { attemptRevoke, type Claimed, markRevoking } from "./revoke.js";
 import { isRetryable, operatorMessage } from "./safe-error.js";
+import { machineAllowed, secretLive } from "./unwanted.js";
 
 const l = schema.leases;
 
@@ -29,15 +30,6 @@ type Minting = Pick<
   LeaseRow,
   "id" | "login" | "secretId" | "machineId" | "vaultId" | "expiresAt" | "hardMaxAt"
 >;
-
-/** The lease's secret is not in the trash. */
-const secretLive = sql`exists (select 1 from ${schema.secrets} s
-  where s.id = ${l}.secret_id and s.deleted_at is null)`;
-/** Its machine is enabled, or the secret's policy keeps the logins of disabled machines. */
-const machineAllowed = sql`(exists (select 1 from ${schema.machines} m
-    where m.id = ${l}.machine_id and m.status = 'enabled')
-  or not exists (select 1 from ${schema.leasedConfigs} c
-    where c.secret_id = ${l}.secret_id and c.revoke_on_disable))`;
 
 /**
  * `minting → active`, audited as `lease.mint` in the same transaction, followed by the read's

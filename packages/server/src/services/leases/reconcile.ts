@@ -9,6 +9,7 @@ import { failStaleMints } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { LIVE_STATES, type LeaseRow } from "./queries.js";
 import { operatorMessage } from "./safe-error.js";
+import { revokeUnwanted } from "./unwanted.js";
 
 const l = schema.leases;
 
@@ -29,6 +30,8 @@ export interface ReconcileResult {
   staleMints: number;
   orphanRoles: number;
   missingRoles: number;
+  /** Live logins of trashed secrets, or of disabled machines where the policy revokes on disable. */
+  unwanted: number;
   /** Targets that could not be listed this pass (down, bad credentials): tried again next pass. */
   unreachable: string[];
   /** Secrets whose admin password could not be opened (a master key missing): nothing checked there. */
@@ -41,17 +44,23 @@ export interface ReconcileResult {
  *     (if the mint got that far) is dropped. Marking first means a slow mint that finishes now
  *     fails to activate and never hands out the login being dropped;
  * (b) roles carrying this install's tag with no live lease are dropped (audited as orphan);
- * (c) active leases whose role is gone are closed (audited as orphan).
+ * (c) active leases whose role is gone are closed (audited as orphan);
+ * (d) active leases the secret's state no longer allows (trashed, or a disabled machine under a
+ *     revoke-on-disable policy) are revoked with that reason: a server stopped between a delete
+ *     or disable committing and its revocation leaves these, and so does a policy switched to
+ *     revoke on disable after its machines were disabled.
  */
 export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult> {
   const result: ReconcileResult = {
     staleMints: 0,
     orphanRoles: 0,
     missingRoles: 0,
+    unwanted: 0,
     unreachable: [],
     unreadable: [],
   };
   result.staleMints = await cleanStaleMints(ctx);
+  result.unwanted = await revokeUnwanted(ctx, SYSTEM);
   const { targets, unreadable } = await ctx.configs.targets();
   result.unreadable = unreadable;
   for (const { key, target, secretIds } of targets) {

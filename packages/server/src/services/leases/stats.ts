@@ -10,6 +10,7 @@ export interface LeaseStats {
   staleMintsCleaned: number;
   orphanRolesDropped: number;
   missingRolesClosed: number;
+  unwantedRevoked: number;
 }
 
 export function newStats(): LeaseStats {
@@ -24,5 +25,6 @@ export function newStats(): LeaseStats {
     staleMintsCleaned: 0,
     orphanRolesDropped: 0,
     missingRolesClosed: 0,
+    unwantedRevoked: 0,
   };
 }

@@ -1,7 +1,7 @@
 import type { LeasedConfigService } from "../leased-config/index.js";
 import type { LeasedReader } from "../machine-api/read-service.js";
 import type { MachineDisableHook } from "../machines/hooks.js";
-import type { SecretDeletionHook } from "../secrets/hooks.js";
+import type { SecretDeletionHook, SecretPolicyHook } from "../secrets/hooks.js";
 import type { LeaseEngine } from "./engine.js";
 import type { LeaseAdmin } from "./hooks.js";
 
@@ -17,6 +17,7 @@ export function leaseHooks(
   leasedReader: LeasedReader;
   deletion: SecretDeletionHook;
   disable: MachineDisableHook;
+  policy: SecretPolicyHook;
   leaseAdmin: LeaseAdmin;
 } {
   return {
@@ -27,6 +28,7 @@ export function leaseHooks(
       hasUnrevoked: (secretId, db) => engine.hasUnrevoked(secretId, db),
     },
     disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },
+    policy: { afterPolicyChange: (secretId) => engine.revokeUnwanted(secretId) },
     leaseAdmin: {
       revoke: (actor, leaseId) => engine.revokeLease(leaseId, actor),
       testConnection: (_actor, connection) => configs.testConnection(connection),

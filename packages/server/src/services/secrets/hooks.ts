@@ -27,3 +27,17 @@ export const noopDeletionHook: SecretDeletionHook = {
   afterTrash: async () => 0,
   hasUnrevoked: async () => false,
 };
+
+/**
+ * Called after a leased secret's configuration changed (committed), so logins the new policy
+ * no longer allows go at once: switched to revoke on disable, the logins its disabled machines
+ * still hold. The lease engine implements it.
+ */
+export interface SecretPolicyHook {
+  /** Returns how many logins were moved to revocation. */
+  afterPolicyChange(secretId: string): Promise<number>;
+}
+
+export const noopPolicyHook: SecretPolicyHook = {
+  afterPolicyChange: async () => 0,
+};

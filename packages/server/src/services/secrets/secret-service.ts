@@ -12,6 +12,7 @@ import { resolveProject } from "../projects/resolve.js";
 import { memberVaultIds, requireRoleIn, requireVault } from "../vaults/access.js";
 import { openFields, sealFields } from "./fields.js";
 import type { LeasedConfigService } from "../leased-config/index.js";
+import { noopPolicyHook, type SecretPolicyHook } from "./hooks.js";
 import { alreadyExists, secretDetails } from "./secret-details.js";
 import { findSecret, secretNotFound } from "./secret-queries.js";
 import { type SecretRow, toSecret } from "./secret-view.js";
@@ -37,10 +38,12 @@ export interface SecretServiceDeps {
   clock: Clock;
   /** Leased configuration lives with the lease engine, which owns its rules. */
   configs: Pick<LeasedConfigService, "create" | "update" | "invalidate">;
+  /** After a configuration change commits: logins the new policy no longer allows are revoked. */
+  policyHook?: SecretPolicyHook;
 }
 
 export function createSecretService(deps: SecretServiceDeps): SecretService {
-  const { db, sealer, audit, clock, configs } = deps;
+  const { db, sealer, audit, clock, configs, policyHook = noopPolicyHook } = deps;
   const s = schema.secrets;
 
   /** A live secret the caller may see (member) or manage (admin); otherwise not found. */
@@ -184,7 +187,12 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
         );
         return updated!;
       });
-      if (patch.leased) configs.invalidate(id);
+      if (patch.leased) {
+        configs.invalidate(id);
+        // After the commit: a login that went live before it is found here, and a mint going
+        // live after it is held to the new policy by its activation, which reads it again.
+        await policyHook.afterPolicyChange(id);
+      }
       return secretDetails(db, row);
     },
   };
