@@ -1,5 +1,5 @@
 import type { AuditVerify } from "@sikkerkey/protocol";
-import { and, asc, count, gt, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, count, gt, isNotNull, isNull, lte } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
 import { chainHash } from "./chain-hash.js";
 import { readHead } from "./linker.js";
@@ -10,6 +10,10 @@ const PAGE = 5000;
  * Walks the chain from the first event: positions must be contiguous, each event must link to
  * the hash before it and hash to what it says, and the last one must be the recorded head —
  * so an edit, a deletion in the middle and a deletion at the end are all found.
+ *
+ * The walk stops at the head as it was read first. The linker keeps linking meanwhile (every
+ * server links, every 200 ms), and moves the head in the transaction that links; events linked
+ * after the head was read are for the next verification, not a chain longer than its head.
  */
 export async function verifyChain(db: Db): Promise<AuditVerify> {
   const head = await readHead(db);
@@ -21,7 +25,11 @@ export async function verifyChain(db: Db): Promise<AuditVerify> {
       .select()
       .from(schema.auditEvents)
       .where(
-        and(isNotNull(schema.auditEvents.chainIndex), gt(schema.auditEvents.chainIndex, expectedIndex - 1)),
+        and(
+          isNotNull(schema.auditEvents.chainIndex),
+          gt(schema.auditEvents.chainIndex, expectedIndex - 1),
+          lte(schema.auditEvents.chainIndex, head.chainIndex),
+        ),
       )
       .orderBy(asc(schema.auditEvents.chainIndex))
       .limit(PAGE);
