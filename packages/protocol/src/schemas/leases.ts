@@ -10,6 +10,7 @@ export const revokeReasonSchema = z.enum([
   "superseded",
   "operator",
   "machine_disabled",
+  "access_removed",
   "secret_deleted",
   "mint_failed",
   "orphan",

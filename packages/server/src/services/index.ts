@@ -24,7 +24,12 @@ import { createStoreNonceStore } from "./machine-api/nonce-store.js";
 import { createReadService, type LeasedReader, type ReadService } from "./machine-api/read-service.js";
 import { createWhoamiService, type WhoamiService } from "./machine-api/whoami.js";
 import { createGrantService, type GrantService } from "./machines/grant-service.js";
-import { type MachineDisableHook, noopDisableHook } from "./machines/hooks.js";
+import {
+  type MachineDisableHook,
+  type MachineUngrantHook,
+  noopDisableHook,
+  noopUngrantHook,
+} from "./machines/hooks.js";
 import { MachineKeyCache } from "./machines/key-cache.js";
 import { createMachineService, type MachineService } from "./machines/machine-service.js";
 import { createInitService, type InitService } from "./operators/init-service.js";
@@ -45,6 +50,7 @@ import { createVaultService, type VaultService } from "./vaults/vault-service.js
 export interface ServiceHooks {
   deletion?: SecretDeletionHook;
   disable?: MachineDisableHook;
+  ungrant?: MachineUngrantHook;
   policy?: SecretPolicyHook;
   leasedReader?: LeasedReader;
   leaseAdmin?: LeaseAdmin;
@@ -116,7 +122,7 @@ export function createServices(deps: ServiceDeps): Services {
     }),
     trash: createTrashService({ ...base, deletionHook }),
     machines: createMachineService({ ...base, keys, disableHook }),
-    grants: createGrantService(base),
+    grants: createGrantService({ ...base, ungrantHook: deps.hooks?.ungrant ?? noopUngrantHook }),
     enrollmentTokens: createEnrollmentTokenService(base),
     enroll: createEnrollService(base),
     machineAuth: createMachineAuthenticator({

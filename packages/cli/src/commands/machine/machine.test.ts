@@ -55,7 +55,7 @@ describe("machine", () => {
 
   it("grant posts the project; ungrant deletes it", async () => {
     server.on("POST", "/v1/admin/machines/m1/grants", { body: machine });
-    server.on("DELETE", "/v1/admin/machines/m1/grants/api", { body: machine });
+    server.on("DELETE", "/v1/admin/machines/m1/grants/api", { body: { ...machine, revokedLeases: 2 } });
     const grant = await cli("machine", "grant", "m1", "--vault", "prod", "--project", "api");
     expect(grant.code).toBe(0);
     expect(server.last()!.body).toEqual({ project: "api" });
@@ -63,6 +63,7 @@ describe("machine", () => {
     const ungrant = await cli("machine", "ungrant", "m1", "--vault", "prod", "--project", "api");
     expect(ungrant.code).toBe(0);
     expect(server.last()!.method).toBe("DELETE");
+    expect(ungrant.stdout).toContain("can no longer read project api. 2 login(s) revoked.");
   });
 
   it("names with odd characters are encoded into the path", async () => {

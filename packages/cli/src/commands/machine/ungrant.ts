@@ -19,13 +19,14 @@ export function registerMachineUngrant(machine: Command): void {
       .option("--vault <vault>", "the machine's vault")
       .option("--json", "print the machine as JSON"),
   ).action(async (name: string, opts: Options) => {
-    const result = await adminClient(opts).delete<Machine>(
+    const result = await adminClient(opts).delete<Machine & { revokedLeases?: number }>(
       `/machines/${seg(name)}/grants/${seg(opts.project)}`,
       {
         vault: opts.vault,
       },
     );
     if (opts.json) return printJson(result);
-    printLine(`${result.name} can no longer read project ${opts.project}.`);
+    const revoked = result.revokedLeases ? ` ${result.revokedLeases} login(s) revoked.` : "";
+    printLine(`${result.name} can no longer read project ${opts.project}.${revoked}`);
   });
 }

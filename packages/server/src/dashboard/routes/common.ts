@@ -55,7 +55,7 @@ const NOTICES: Record<string, (n: number) => string> = {
   disabled: (n) => `Machine disabled. ${n} login${n === 1 ? "" : "s"} revoked.`,
   enabled: () => "Machine enabled.",
   granted: () => "Access granted.",
-  ungranted: () => "Access removed.",
+  ungranted: (n) => `Access removed. ${n} login${n === 1 ? "" : "s"} revoked.`,
   "token-revoked": () => "Enrollment token revoked.",
 };
 

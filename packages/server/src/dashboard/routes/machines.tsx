@@ -111,8 +111,8 @@ export function machineRoutes(ctx: DashboardContext): Hono<DashEnv> {
   });
   app.post("/vaults/:vault/machines/:machine/grants/:project/remove", async (c) => {
     const v = await vaultPage(c, ctx, "machines");
-    await grants.revoke(c.get("actor"), ref(c, v), c.req.param("project"));
-    return back(c, self(v, c), "ungranted");
+    const result = await grants.revoke(c.get("actor"), ref(c, v), c.req.param("project"));
+    return back(c, self(v, c), "ungranted", result.revokedLeases);
   });
   return app;
 }

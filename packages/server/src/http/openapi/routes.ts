@@ -140,10 +140,15 @@ export const ROUTES: RouteDoc[] = [
     response: "Machine",
     query: vault,
   }),
-  admin("delete", `${A}/machines/{machine}/grants/{project}`, "Remove a project grant", {
-    response: "Machine",
-    query: vault,
-  }),
+  admin(
+    "delete",
+    `${A}/machines/{machine}/grants/{project}`,
+    "Remove a project grant (revokes logins per policy)",
+    {
+      response: "Machine",
+      query: vault,
+    },
+  ),
 
   admin("get", `${A}/enrollment-tokens`, "Enrollment tokens", {
     response: "EnrollmentToken",

@@ -226,6 +226,28 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
     ]);
   });
 
+  it("6/7, ungrant: a machine's login goes with its grant to the secret's project; it does not connect", async () => {
+    const { secret, machines } = await seedOn(h, t, { machines: 2 });
+    const [gone, kept] = [
+      await h.engine.read(secret, machines[0]!, {}),
+      await h.engine.read(secret, machines[1]!, {}),
+    ];
+    const as = (r: typeof gone) => [r.fields.username as string, r.fields.password as string] as const;
+    const [row] = await h.db.select().from(schema.secrets).where(eq(schema.secrets.id, secret.id));
+    const pending = await h.db.transaction(async (tx) => {
+      await tx.delete(schema.machineGrants).where(eq(schema.machineGrants.machineId, machines[0]!.id));
+      return h.engine.markUngranted(tx, machines[0]!.id, row!.projectId);
+    });
+    expect(pending.count).toBe(1);
+    await pending.revoke();
+    expect(await t.roleExists(as(gone)[0])).toBe(false);
+    expect((await t.tryAs(...as(gone))).code).toBe("28P01");
+    expect(await revokeEvents(h, as(gone)[0])).toMatchObject([
+      { reason: "access_removed", actorType: "system" },
+    ]);
+    expect((await t.tryAs(...as(kept))).rows).toHaveLength(1);
+  });
+
   it.each([
     ["its secret goes to the trash", "secret_deleted"],
     ["its machine is disabled", "machine_disabled"],

@@ -2,6 +2,7 @@ import type { Lease, RevokeReason, SecretReadResponse } from "@sikkerkey/protoco
 import { generatePassword } from "../../providers/password.js";
 import type { Db } from "../../store/index.js";
 import type { OperatorActor } from "../actor.js";
+import type { PendingRevocations } from "../machines/hooks.js";
 import type { Page } from "../paging.js";
 import { Background } from "./background.js";
 import { type ReapResult, reapOnce } from "./claim.js";
@@ -12,7 +13,7 @@ import { DEFAULT_OPTIONS, type EngineContext, type LeaseEngineDeps } from "./opt
 import * as q from "./queries.js";
 import { type ReadContext, readLeased } from "./read.js";
 import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
-import { revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
+import { markUngranted, revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
 import { SingleFlight } from "../single-flight.js";
 import { type LeaseStats, newStats } from "./stats.js";
 import { revokeUnwanted } from "./unwanted.js";
@@ -27,9 +28,16 @@ export interface LeaseEngine {
   revokeForMachine(machineId: string, actor?: LeaseActor): Promise<number>;
   /**
    * Logins that must not be live any more (trashed secret; disabled machine where the policy
-   * revokes on disable), of one secret (after its policy changed) or of all. Returns how many.
+   * revokes on disable), of all secrets, or of one after its policy changed (where machines
+   * that lost their grant count too). Returns how many.
    */
   revokeUnwanted(secretId?: string, actor?: LeaseActor): Promise<number>;
+  /**
+   * Inside an ungrant's transaction: the machine's logins of the project's secrets, where the
+   * policy revokes on disable, are marked for revocation with it; `revoke` tries them once it
+   * has committed (and if this server stops first, the reaper does when the claim runs out).
+   */
+  markUngranted(tx: Db, machineId: string, projectId: string): Promise<PendingRevocations>;
   /** Before secrets go to the trash: all their logins. Returns how many. */
   revokeForSecrets(secretIds: string[], reason?: RevokeReason, actor?: LeaseActor): Promise<number>;
   list(query: q.LeaseListQuery): Promise<Page<Lease>>;
@@ -59,6 +67,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
     revokeLease: (leaseId, actor) => revokeOne(ctx, leaseId, "operator", fromOperator(actor)),
     revokeForMachine: (machineId, actor = SYSTEM) => revokeForMachine(ctx, machineId, actor),
     revokeUnwanted: (secretId, actor = SYSTEM) => revokeUnwanted(ctx, actor, secretId),
+    markUngranted: (tx, machineId, projectId) => markUngranted(ctx, tx, machineId, projectId),
     revokeForSecrets: (secretIds, reason = "secret_deleted", actor = SYSTEM) =>
       revokeForSecrets(ctx, secretIds, reason, actor),
     list: (query) => q.listLeases(ctx.db, query),

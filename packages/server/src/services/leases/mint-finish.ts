@@ -11,7 +11,7 @@ import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 import { attemptRevoke, type Claimed, markRevoking } from "./revoke.js";
 import { isRetryable, operatorMessage } from "./safe-error.js";
-import { machineAllowed, secretLive } from "./unwanted.js";
+import { grantHeld, machineAllowed, secretLive } from "./unwanted.js";
 
 const l = schema.leases;
 
@@ -37,12 +37,13 @@ type Minting = Pick<
  * `minting` (a delete or disable revoked it, or the reconciler gave up on it), the role just
  * created must not be handed out: it is dropped and the read fails.
  *
- * Nor may it go live if its secret went to the trash, or its machine was disabled (where the
- * policy revokes on disable), since it was claimed. A delete or disable revokes the leases it
- * finds, and a read that checked the secret and the machine just before the change can claim
- * its lease just after that look; it is caught here, and the lease is revoked with the change's
- * reason instead. (A disable commits before it looks; a delete looks again once the trash has
- * committed, for a mint that went live before that.)
+ * Nor may it go live if its secret went to the trash, or its machine was disabled or lost its
+ * grant to the secret's project (where the policy revokes on disable), since it was claimed. A
+ * delete, disable or ungrant revokes the leases it finds, and a read that checked the secret and
+ * the machine just before the change can claim its lease just after that look; it is caught
+ * here, and the lease is revoked with the change's reason instead. (A disable or ungrant commits
+ * before it looks; a delete looks again once the trash has committed, for a mint that went live
+ * before that.)
  */
 export async function activate(
   ctx: EngineContext,
@@ -63,7 +64,8 @@ export async function activate(
   const result = await ctx.db.execute(sql`
     with a as (
       update ${l} set state = 'active', next_attempt_at = null
-      where id = ${minting.id} and state = 'minting' and ${secretLive} and ${machineAllowed} returning id
+      where id = ${minting.id} and state = 'minting' and ${secretLive} and ${machineAllowed} and ${grantHeld}
+      returning id
     ),
     ev as (${insertAuditWhere(readEvent ? [event, readEvent] : [event], ctx.clock.now(), sql`exists (select 1 from a)`)})
     select id from a`);
@@ -86,7 +88,8 @@ export async function activate(
 }
 
 /**
- * A `minting` lease that may no longer go live (its secret trashed, its machine disabled) moves
+ * A `minting` lease that may no longer go live (its secret trashed, its machine disabled or
+ * ungranted) moves
  * to `revoking` with that reason, to be revoked and audited like any other. Undefined when the
  * row had already left `minting` (someone else revoked it, or the reconciler gave up on it).
  */
@@ -95,7 +98,9 @@ async function withdrawUnwanted(ctx: EngineContext, id: string): Promise<Claimed
   const [bySecret] = await markRevoking(ctx, sql`${minting} and not ${secretLive}`, "secret_deleted");
   if (bySecret) return bySecret;
   const [byMachine] = await markRevoking(ctx, sql`${minting} and not ${machineAllowed}`, "machine_disabled");
-  return byMachine;
+  if (byMachine) return byMachine;
+  const [byGrant] = await markRevoking(ctx, sql`${minting} and not ${grantHeld}`, "access_removed");
+  return byGrant;
 }
 
 /**

@@ -74,6 +74,13 @@ describe.each(storeVariants)("a mint racing a delete or a disable ($name store)"
     await expectWithdrawn(seeded.secret.id, settled, "machine_disabled");
   });
 
+  it("revokes the login of a machine whose grant was removed while it was created", async () => {
+    const seeded = await seedLeased(h);
+    const { settled } = await mintInFlight(seeded);
+    await h.db.delete(schema.machineGrants).where(eq(schema.machineGrants.machineId, seeded.machines[0]!.id));
+    await expectWithdrawn(seeded.secret.id, settled, "access_removed");
+  });
+
   it("hands the login out when the policy keeps the logins of disabled machines", async () => {
     const seeded = await seedLeased(h, { policy: { revokeOnDisable: false } });
     const { settled } = await mintInFlight(seeded);

@@ -1,8 +1,9 @@
 import type { Lease, RevokeReason } from "@sikkerkey/protocol";
 import { and, eq, inArray } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
-import { schema } from "../../store/index.js";
-import type { LeaseActor } from "./lease-events.js";
+import { type Db, schema } from "../../store/index.js";
+import type { PendingRevocations } from "../machines/hooks.js";
+import { type LeaseActor, SYSTEM } from "./lease-events.js";
 import { toLease } from "./lease-view.js";
 import type { EngineContext } from "./options.js";
 import { findLease } from "./queries.js";
@@ -47,6 +48,38 @@ export async function revokeForMachine(
   );
   await attemptAll(ctx, claims, actor);
   return claims.length;
+}
+
+/**
+ * A machine's logins of a project's secrets whose policy revokes on disable, marked `revoking`
+ * (reason `access_removed`) inside the transaction that removes its grant: they commit together,
+ * so no crash can leave the grant gone and the logins live. Minting rows are marked too, so their
+ * activation fails and drops the role. `revoke` tries them after the commit.
+ */
+export async function markUngranted(
+  ctx: EngineContext,
+  tx: Db,
+  machineId: string,
+  projectId: string,
+): Promise<PendingRevocations> {
+  const s = schema.secrets;
+  const c = schema.leasedConfigs;
+  const claims = await markRevoking(
+    ctx,
+    and(
+      eq(l.machineId, machineId),
+      inArray(l.secretId, ctx.db.select({ id: s.id }).from(s).where(eq(s.projectId, projectId))),
+      inArray(l.secretId, ctx.db.select({ id: c.secretId }).from(c).where(eq(c.revokeOnDisable, true))),
+    )!,
+    "access_removed",
+    tx,
+  );
+  return {
+    count: claims.length,
+    revoke: async () => {
+      await attemptAll(ctx, claims, SYSTEM);
+    },
+  };
 }
 
 /** Every login of these secrets, before they (or their project or vault) go to the trash. */

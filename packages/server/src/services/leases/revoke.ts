@@ -1,7 +1,7 @@
 import type { RevokeReason } from "@sikkerkey/protocol";
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { RevokeResult } from "../../providers/provider.js";
-import { schema } from "../../store/index.js";
+import { type Db, schema } from "../../store/index.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import { forEachLimit } from "./background.js";
 import { backoffMs } from "./backoff.js";
@@ -34,10 +34,15 @@ export function claimMarkFrom(ctx: EngineContext, now: Date): Date {
  * are included on purpose: a mint racing a delete or a disable then fails to activate and
  * cleans its role up, instead of handing out a login whose secret is gone.
  */
-export async function markRevoking(ctx: EngineContext, where: SQL, reason: RevokeReason): Promise<Claimed[]> {
+export async function markRevoking(
+  ctx: EngineContext,
+  where: SQL,
+  reason: RevokeReason,
+  db: Db = ctx.db,
+): Promise<Claimed[]> {
   const now = ctx.clock.now();
   const claimMark = claimMarkFrom(ctx, now);
-  const rows = await ctx.db
+  const rows = await db
     .update(l)
     .set({ state: "revoking", revokeReason: reason, revokeRequestedAt: now, nextAttemptAt: claimMark })
     .where(and(where, inArray(l.state, ["minting", "active"])))

@@ -64,7 +64,10 @@ export interface Seeded {
   machines: MachineRef[];
 }
 
-/** A vault with one leased secret and `machines` enabled machines, written straight to the store. */
+/**
+ * A vault with one leased secret and `machines` enabled machines granted its project, written
+ * straight to the store.
+ */
 export async function seedLeased(
   h: Pick<Harness, "db" | "configs">,
   opts: {
@@ -98,7 +101,12 @@ export async function seedLeased(
     await h.configs.create(tx, secretId, config, { role: "owner" });
   });
   const machines: MachineRef[] = [];
-  for (let i = 0; i < (opts.machines ?? 1); i++) machines.push(await addMachine(h.db, vaultId, `m${i}-${s}`));
+  for (let i = 0; i < (opts.machines ?? 1); i++) {
+    const machine = await addMachine(h.db, vaultId, `m${i}-${s}`);
+    // Granted the secret's project, as a machine that reads it is.
+    await h.db.insert(schema.machineGrants).values({ machineId: machine.id, projectId });
+    machines.push(machine);
+  }
   return { secret: { id: secretId, vaultId }, machines };
 }
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Store, schema } from "../../store/index.js";
 import { storeVariants } from "../../test-support/stores.js";
 import { FakeProvider } from "./fake-provider.js";
-import { auditOf, type Harness, harness, leasesOf, seedLeased } from "./testing.js";
+import { DEFAULT_OPTIONS } from "./options.js";
+import { auditOf, type Harness, harness, leasesOf, type Seeded, seedLeased } from "./testing.js";
 
 // A delete or a disable revokes the logins it finds right after it commits; a server stopped in
 // between leaves them live, and a policy switched to revoke on disable finds logins its disabled
@@ -92,6 +93,65 @@ describe.each(storeVariants)("logins the secret's state no longer allows ($name 
     const rows = await leasesOf(h.db, seeded.secret.id);
     expect(rows.find((r) => r.login === logins[1])?.state).toBe("active");
     expect(provider.roles.has(logins[1]!)).toBe(true);
+  });
+
+  /** The grant service's ungrant: the grant and the marks in one transaction. */
+  async function ungrant(seeded: Seeded, machineId: string) {
+    const [secret] = await h.db.select().from(schema.secrets).where(eq(schema.secrets.id, seeded.secret.id));
+    return h.db.transaction(async (tx) => {
+      await tx.delete(schema.machineGrants).where(eq(schema.machineGrants.machineId, machineId));
+      return h.engine.markUngranted(tx, machineId, secret!.projectId);
+    });
+  }
+
+  it("an ungrant marks the machine's logins in its own transaction where the policy revokes on disable, and only there", async () => {
+    const on = await seedLeased(h, { policy: { revokeOnDisable: true }, machines: 2 });
+    const off = await seedLeased(h, { policy: { revokeOnDisable: false } });
+    const onLogins: string[] = [];
+    for (const m of on.machines) {
+      onLogins.push((await h.engine.read(on.secret, m, {})).fields.username as string);
+    }
+    const offLogin = (await h.engine.read(off.secret, off.machines[0]!, {})).fields.username as string;
+
+    const pending = await ungrant(on, on.machines[0]!.id);
+    expect(pending.count).toBe(1);
+    // Committed with the ungrant, before anything is tried at the target.
+    expect((await leasesOf(h.db, on.secret.id)).find((r) => r.login === onLogins[0])).toMatchObject({
+      state: "revoking",
+      revokeReason: "access_removed",
+    });
+    await pending.revoke();
+    await expectRevoked(on.secret.id, onLogins[0]!, "access_removed");
+    expect((await leasesOf(h.db, on.secret.id)).find((r) => r.login === onLogins[1])?.state).toBe("active");
+
+    expect((await ungrant(off, off.machines[0]!.id)).count).toBe(0);
+    expect(await leasesOf(h.db, off.secret.id)).toMatchObject([{ state: "active", login: offLogin }]);
+    expect(provider.roles.has(offLogin)).toBe(true);
+  });
+
+  it("an ungrant whose server stopped before revoking: the reaper revokes its marked logins once the claim runs out", async () => {
+    const seeded = await seedLeased(h);
+    const login = (await h.engine.read(seeded.secret, seeded.machines[0]!, {})).fields.username as string;
+    expect((await ungrant(seeded, seeded.machines[0]!.id)).count).toBe(1);
+    h.clock.advance(DEFAULT_OPTIONS.claimSeconds + 1);
+    await h.engine.reapOnce();
+    await expectRevoked(seeded.secret.id, login, "access_removed");
+  });
+
+  it("switching a policy to revoke on disable revokes the logins its machines kept after losing their grant", async () => {
+    const seeded = await seedLeased(h, { policy: { revokeOnDisable: false }, machines: 2 });
+    const logins: string[] = [];
+    for (const m of seeded.machines) {
+      logins.push((await h.engine.read(seeded.secret, m, {})).fields.username as string);
+    }
+    expect((await ungrant(seeded, seeded.machines[0]!.id)).count).toBe(0);
+    await h.db.transaction((tx) =>
+      h.configs.update(tx, seeded.secret.id, { policy: { revokeOnDisable: true } }, { role: "admin" }),
+    );
+    h.configs.invalidate(seeded.secret.id);
+    expect(await h.engine.revokeUnwanted(seeded.secret.id)).toBe(1);
+    await expectRevoked(seeded.secret.id, logins[0]!, "access_removed");
+    expect((await leasesOf(h.db, seeded.secret.id)).find((r) => r.login === logins[1])?.state).toBe("active");
   });
 
   it("leaves a mint under way to its own activation", async () => {

@@ -1,6 +1,6 @@
 import type { LeasedConfigService } from "../leased-config/index.js";
 import type { LeasedReader } from "../machine-api/read-service.js";
-import type { MachineDisableHook } from "../machines/hooks.js";
+import type { MachineDisableHook, MachineUngrantHook } from "../machines/hooks.js";
 import type { SecretDeletionHook, SecretPolicyHook } from "../secrets/hooks.js";
 import type { LeaseEngine } from "./engine.js";
 import type { LeaseAdmin } from "./hooks.js";
@@ -18,6 +18,7 @@ export function leaseHooks(
   deletion: SecretDeletionHook;
   disable: MachineDisableHook;
   policy: SecretPolicyHook;
+  ungrant: MachineUngrantHook;
   leaseAdmin: LeaseAdmin;
 } {
   return {
@@ -29,6 +30,7 @@ export function leaseHooks(
     },
     disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },
     policy: { afterPolicyChange: (secretId) => engine.revokeUnwanted(secretId) },
+    ungrant: { markUngranted: (tx, machineId, projectId) => engine.markUngranted(tx, machineId, projectId) },
     leaseAdmin: {
       revoke: (actor, leaseId) => engine.revokeLease(leaseId, actor),
       testConnection: (_actor, connection) => configs.testConnection(connection),

@@ -5,6 +5,7 @@ import { type Db, schema } from "../../store/index.js";
 import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
 import { resolveProject } from "../projects/resolve.js";
+import { type MachineUngrantHook, noopUngrantHook } from "./hooks.js";
 import type { MachineRef } from "./machine-service.js";
 import { machineView } from "./machine-view.js";
 import { resolveMachine } from "./resolve.js";
@@ -12,11 +13,24 @@ import { resolveMachine } from "./resolve.js";
 export interface GrantService {
   /** Lets a machine read every secret of a project of its own vault. Granting twice is a no-op. */
   grant(actor: OperatorActor, ref: MachineRef, project: string): Promise<Machine>;
-  revoke(actor: OperatorActor, ref: MachineRef, project: string): Promise<Machine>;
+  /**
+   * Takes a project away from a machine. Where a secret's policy revokes on disable, the logins
+   * the machine holds for that project's secrets go too: marked with the change, tried after it.
+   */
+  revoke(
+    actor: OperatorActor,
+    ref: MachineRef,
+    project: string,
+  ): Promise<Machine & { revokedLeases: number }>;
 }
 
-export function createGrantService(deps: { db: Db; audit: AuditLog; clock: Clock }): GrantService {
-  const { db, audit, clock } = deps;
+export function createGrantService(deps: {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  ungrantHook?: MachineUngrantHook;
+}): GrantService {
+  const { db, audit, clock, ungrantHook = noopUngrantHook } = deps;
   const g = schema.machineGrants;
   return {
     async grant(actor, ref, projectRef) {
@@ -52,12 +66,12 @@ export function createGrantService(deps: { db: Db; audit: AuditLog; clock: Clock
         needed: "admin",
       });
       const project = await resolveProject(db, machine.vaultId, projectRef);
-      await db.transaction(async (tx) => {
-        const removed = await tx
+      const removed = await db.transaction(async (tx) => {
+        const deleted = await tx
           .delete(g)
           .where(and(eq(g.machineId, machine.id), eq(g.projectId, project.id)))
           .returning();
-        if (removed.length === 0) return;
+        if (deleted.length === 0) return undefined;
         await audit.record(
           {
             action: "machine.ungrant",
@@ -68,8 +82,12 @@ export function createGrantService(deps: { db: Db; audit: AuditLog; clock: Clock
           },
           tx,
         );
+        return ungrantHook.markUngranted(tx, machine.id, project.id);
       });
-      return machineView(db, machine);
+      // Tried once committed; a mint that checked the grant before it is held to it at activation.
+      await removed?.revoke();
+      const revokedLeases = removed?.count ?? 0;
+      return { ...(await machineView(db, machine)), revokedLeases };
     },
   };
 }

@@ -48,7 +48,7 @@ export function PolicyStep(p: WizardProps) {
       <Check
         name="revokeOnDisable"
         label="Revoke when machine disabled"
-        hint="Remove a machine's login the moment you disable that machine."
+        hint="Remove a machine's login the moment you disable that machine, or take away its access to this secret's project."
         checked={v.revokeOnDisable}
         error={e["revokeOnDisable"]}
       />
