@@ -29,9 +29,9 @@ export const noopDeletionHook: SecretDeletionHook = {
 };
 
 /**
- * Called after a leased secret's configuration changed (committed), so logins the new policy
- * no longer allows go at once: switched to revoke on disable, the logins its disabled machines
- * still hold. The lease engine implements it.
+ * Called after a change that sets a leased secret's policy to revoke on disable has committed, so
+ * the logins it no longer allows go at once: those its disabled machines, and machines no longer
+ * granted its project, still hold. The lease engine implements it.
  */
 export interface SecretPolicyHook {
   /** Returns how many logins were moved to revocation. */

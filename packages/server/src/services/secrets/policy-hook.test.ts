@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../store/index.js";
 import { type ServiceWorld, servicesOn } from "../../test-support/services.js";
 
-// A change to a leased secret's policy is followed, once committed, by the lease engine's look
-// for logins the new policy no longer allows (a switch to revoke on disable). The hook must see
-// the committed policy, and must not run for a change that was refused.
+// A change that switches a leased secret's policy to revoke on disable is followed, once
+// committed, by the lease engine's look for logins it no longer allows. The hook must see the
+// committed policy, and must not run for a change that was refused.
 describe("the policy hook runs after a leased configuration change commits", () => {
   let store: Store;
   let w: ServiceWorld;
@@ -53,9 +53,17 @@ describe("the policy hook runs after a leased configuration change commits", () 
     expect(calls).toEqual([{ secretId: "sk_db", revokeOnDisable: true }]);
   });
 
+  it("not for a change that leaves revoke-on-disable alone (nothing it changes can make a login unwanted)", async () => {
+    await w.services.secrets.update(w.owner, "sk_db", { leased: { policy: { lifetimeSeconds: 600 } } });
+    await w.services.secrets.update(w.owner, "sk_db", { leased: { policy: { revokeOnDisable: false } } });
+    expect(calls).toEqual([]);
+  });
+
   it("not for a refused change, nor for a structured secret's fields", async () => {
     await expect(
-      w.services.secrets.update(w.owner, "sk_db", { leased: { policy: { lifetimeSeconds: 5 } } }),
+      w.services.secrets.update(w.owner, "sk_db", {
+        leased: { policy: { lifetimeSeconds: 5, revokeOnDisable: true } },
+      }),
     ).rejects.toMatchObject({ code: "INVALID_LEASE_POLICY" });
     await w.services.secrets.update(w.owner, "sk_kv", { fields: { KEY: "w" } });
     expect(calls).toEqual([]);

@@ -189,9 +189,10 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
       });
       if (patch.leased) {
         configs.invalidate(id);
-        // After the commit: a login that went live before it is found here, and a mint going
-        // live after it is held to the new policy by its activation, which reads it again.
-        await policyHook.afterPolicyChange(id);
+        // Only switching revoke-on-disable on can make live logins unwanted. After the commit: a
+        // login that went live before it is found here, and a mint going live after it is held
+        // to the new policy by its activation, which reads it again.
+        if (patch.leased.policy?.revokeOnDisable === true) await policyHook.afterPolicyChange(id);
       }
       return secretDetails(db, row);
     },
