@@ -32,7 +32,7 @@ export const grantHeld = sql`(exists (select 1 from ${schema.machineGrants} g
 // pass that lists them all anyway. A lost grant has no row to start from, and checking every
 // live lease's grant took 0.3-0.8 s at 100,000 (docs/performance.md), so the pass leaves grants
 // alone: an ungrant marks its logins in its own transaction (revoke-ops.ts), which leaves no
-// window to cover. Only a policy change checks them, for its one secret.
+// window to cover. Only switching a policy to revoke on disable checks them, for its one secret.
 const inTrash = sql`${l}.secret_id in (select s.id from ${schema.secrets} s where s.deleted_at is not null)`;
 const ofDisabledMachine = sql`${l}.machine_id in (select m.id from ${schema.machines} m
     where m.status = 'disabled')
