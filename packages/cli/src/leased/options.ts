@@ -60,7 +60,10 @@ export function addLeasedOptions(command: Command): Command {
     .option("--hard-max <duration>", "no lease outlives this, renewed or not (e.g. 1h)", durationArg)
     .option("--native-expiry", "also set the login's VALID UNTIL in the database (default)")
     .option("--no-native-expiry", "do not set VALID UNTIL")
-    .option("--revoke-on-disable", "disabling a machine, or ungranting its project, revokes its logins (default)")
+    .option(
+      "--revoke-on-disable",
+      "disabling a machine, or ungranting its project, revokes its logins (default)",
+    )
     .option("--no-revoke-on-disable", "keep the logins of disabled or ungranted machines until they expire")
     .option("--mint-fresh", "mint a new login on every read")
     .option("--no-mint-fresh", "reuse the live login (default)")
