@@ -23,9 +23,7 @@ afterAll(async () => {
 
 /** A leased secret granted to one machine, and what the engine was handed on each read. */
 async function granted() {
-  const { secret, machines } = await seedLeased(h);
-  const [row] = await h.db.select().from(schema.secrets).where(eq(schema.secrets.id, secret.id));
-  await h.db.insert(schema.machineGrants).values({ machineId: machines[0]!.id, projectId: row!.projectId });
+  const { secret, machines } = await seedLeased(h); // its machine is granted the project
   const [machine] = await h.db.select().from(schema.machines).where(eq(schema.machines.id, machines[0]!.id));
   const [config] = await h.db
     .select()
