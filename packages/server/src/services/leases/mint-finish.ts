@@ -89,9 +89,9 @@ export async function activate(
 
 /**
  * A `minting` lease that may no longer go live (its secret trashed, its machine disabled or
- * ungranted) moves
- * to `revoking` with that reason, to be revoked and audited like any other. Undefined when the
- * row had already left `minting` (someone else revoked it, or the reconciler gave up on it).
+ * ungranted) moves to `revoking` with that reason, to be revoked and audited like any other.
+ * Undefined when the row had already left `minting` (someone else revoked it, or the reconciler
+ * gave up on it).
  */
 async function withdrawUnwanted(ctx: EngineContext, id: string): Promise<Claimed | undefined> {
   const minting = sql`${l}.id = ${id} and ${l}.state = 'minting'`;

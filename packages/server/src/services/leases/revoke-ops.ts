@@ -5,6 +5,7 @@ import { type Db, schema } from "../../store/index.js";
 import type { PendingRevocations } from "../machines/hooks.js";
 import { type LeaseActor, SYSTEM } from "./lease-events.js";
 import { toLease } from "./lease-view.js";
+import { revokesOnDisable } from "./unwanted.js";
 import type { EngineContext } from "./options.js";
 import { findLease } from "./queries.js";
 import { attemptAll, attemptRevoke, claimRevoking, markRevoking } from "./revoke.js";
@@ -39,11 +40,9 @@ export async function revokeForMachine(
   machineId: string,
   actor: LeaseActor,
 ): Promise<number> {
-  const c = schema.leasedConfigs;
-  const revokeOnDisable = ctx.db.select({ id: c.secretId }).from(c).where(eq(c.revokeOnDisable, true));
   const claims = await markRevoking(
     ctx,
-    and(eq(l.machineId, machineId), inArray(l.secretId, revokeOnDisable))!,
+    and(eq(l.machineId, machineId), revokesOnDisable)!,
     "machine_disabled",
   );
   await attemptAll(ctx, claims, actor);
@@ -63,14 +62,10 @@ export async function markUngranted(
   projectId: string,
 ): Promise<PendingRevocations> {
   const s = schema.secrets;
-  const c = schema.leasedConfigs;
+  const ofProject = ctx.db.select({ id: s.id }).from(s).where(eq(s.projectId, projectId));
   const claims = await markRevoking(
     ctx,
-    and(
-      eq(l.machineId, machineId),
-      inArray(l.secretId, ctx.db.select({ id: s.id }).from(s).where(eq(s.projectId, projectId))),
-      inArray(l.secretId, ctx.db.select({ id: c.secretId }).from(c).where(eq(c.revokeOnDisable, true))),
-    )!,
+    and(eq(l.machineId, machineId), inArray(l.secretId, ofProject), revokesOnDisable)!,
     "access_removed",
     tx,
   );

@@ -10,6 +10,10 @@ const l = schema.leases;
 export const secretLive = sql`exists (select 1 from ${schema.secrets} s
   where s.id = ${l}.secret_id and s.deleted_at is null)`;
 
+/** The lease's secret revokes the logins of machines that lose their access (revoke-on-disable). */
+export const revokesOnDisable = sql`${l}.secret_id in (select c.secret_id from ${schema.leasedConfigs} c
+    where c.revoke_on_disable)`;
+
 /** The secret's policy keeps the logins of machines that lose access (revoke-on-disable off). */
 const keepsLogins = sql`not exists (select 1 from ${schema.leasedConfigs} c
     where c.secret_id = ${l}.secret_id and c.revoke_on_disable)`;
@@ -35,8 +39,7 @@ export const grantHeld = sql`(exists (select 1 from ${schema.machineGrants} g
 // window to cover. Only switching a policy to revoke on disable checks them, for its one secret.
 const inTrash = sql`${l}.secret_id in (select s.id from ${schema.secrets} s where s.deleted_at is not null)`;
 const ofDisabledMachine = sql`${l}.machine_id in (select m.id from ${schema.machines} m
-    where m.status = 'disabled')
-  and ${l}.secret_id in (select c.secret_id from ${schema.leasedConfigs} c where c.revoke_on_disable)`;
+    where m.status = 'disabled') and ${revokesOnDisable}`;
 
 /**
  * Live logins the secret's state says must not exist: the secret is in the trash, or the machine
