@@ -45,6 +45,38 @@ describe.each(IMPLS)("RFC 8032 section 7.1 vectors, %s", (impl) => {
   });
 });
 
+describe("native verify on libuv's thread pool", () => {
+  it.each(vectors.map((v, i) => [i + 1, v] as const))(
+    "gives the inline answers for TEST %i",
+    async (_, v) => {
+      const privateKeyPem = privateKeyPemFromRaw(hex(v.secret_key));
+      const key = importVerifyKey(publicKeyPemFromPrivate(privateKeyPem), "native");
+      const offThread = key.verifyOffThread?.bind(key);
+      if (!offThread) throw new Error("a native key verifies off the thread");
+      const message = hex(v.message);
+      const signature = hex(v.signature);
+      const cases: [Uint8Array, Uint8Array][] = [
+        [signature, message],
+        [flipBit(signature, 0), message],
+        [flipBit(signature, 511), message],
+        [signature, Uint8Array.of(...message, 0)],
+        [signature.slice(0, 63), message],
+        [new Uint8Array(64), message],
+      ];
+      const answers = await Promise.all(cases.map(([sig, data]) => offThread(sig, data)));
+      expect(answers).toEqual(cases.map(([sig, data]) => key.verify(sig, data)));
+      expect(answers[0]).toBe(true);
+      expect(answers.slice(1)).toEqual([false, false, false, false, false]);
+    },
+  );
+
+  it("is not offered by the portable implementation", () => {
+    const pair = vectors[0]!;
+    const pem = publicKeyPemFromPrivate(privateKeyPemFromRaw(hex(pair.secret_key)));
+    expect(importVerifyKey(pem, "noble").verifyOffThread).toBeUndefined();
+  });
+});
+
 describe("native and noble agree", () => {
   it.each([
     ["native", "noble"],

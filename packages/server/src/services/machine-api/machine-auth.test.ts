@@ -1,5 +1,5 @@
 import { signRequest } from "@sikkerkey/signing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../clock.js";
 import { SikkerKeyError } from "../../errors.js";
 import { newId } from "../../ids.js";
@@ -31,13 +31,14 @@ async function setUp(fresh: boolean[] = [true]) {
   } as MachineRow;
   const log: string[] = [];
   const refusals: string[] = [];
+  const keys = new MachineKeyCache();
   const auth = createMachineAuthenticator({
     db: {} as Db,
     audit: {
       record: async (e: { reason?: string }) => void refusals.push(e.reason ?? ""),
     } as unknown as AuditLog,
     clock,
-    keys: new MachineKeyCache(),
+    keys,
     nonces: {
       remember: async () => {
         log.push("nonce");
@@ -63,7 +64,7 @@ async function setUp(fresh: boolean[] = [true]) {
     return { method: "GET", url, headers: new Headers(headers) };
   };
   const verified = (m: MachineRow) => void log.push(`verified ${m.id}`);
-  return { machine, log, refusals, auth, request, verified };
+  return { machine, log, refusals, auth, request, verified, keys };
 }
 
 describe("machine authentication: work started beside the nonce", () => {
@@ -99,5 +100,41 @@ describe("machine authentication: work started beside the nonce", () => {
     const s = await setUp();
     expect((await s.auth.authenticate(await s.request(), CTX)).id).toBe(s.machine.id);
     expect(s.log).toEqual(["nonce"]);
+  });
+});
+
+describe("machine authentication: where the signature is verified", () => {
+  /** The machine's key, with its two ways of verifying counted. */
+  function counted(s: Awaited<ReturnType<typeof setUp>>) {
+    const key = s.keys.get(s.machine.id, s.machine.publicKeyPem);
+    return { inline: vi.spyOn(key, "verify"), offThread: vi.spyOn(key, "verifyOffThread") };
+  }
+
+  it("verifies a lone request inline", async () => {
+    const s = await setUp();
+    const { inline, offThread } = counted(s);
+    await s.auth.authenticate(await s.request(), CTX);
+    expect([inline.mock.calls.length, offThread.mock.calls.length]).toEqual([1, 0]);
+  });
+
+  it("verifies on libuv's thread pool while other requests are being authenticated, with the same answers", async () => {
+    const s = await setUp([true, true, true, true]);
+    const { inline, offThread } = counted(s);
+    const [good, bad] = [await s.request(), await s.request(true)];
+    const answers = await Promise.all(
+      [good, bad, good].map((r) =>
+        s.auth.authenticate(r, CTX).then(
+          (m) => m.id,
+          (e: SikkerKeyError) => e.code,
+        ),
+      ),
+    );
+    expect(answers).toEqual([s.machine.id, "BAD_SIGNATURE", s.machine.id]);
+    expect([inline.mock.calls.length, offThread.mock.calls.length]).toEqual([0, 3]);
+    expect(s.refusals).toEqual(["bad_signature"]);
+
+    // Refused or not, each has stopped counting: the next lone request is inline again.
+    await s.auth.authenticate(good, CTX);
+    expect([inline.mock.calls.length, offThread.mock.calls.length]).toEqual([1, 3]);
   });
 });
