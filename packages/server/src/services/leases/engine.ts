@@ -13,7 +13,7 @@ import { DEFAULT_OPTIONS, type EngineContext, type LeaseEngineDeps } from "./opt
 import * as q from "./queries.js";
 import { type ReadContext, readLeased } from "./read.js";
 import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
-import { markUngranted, revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
+import { markDisabled, markUngranted, revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
 import { SingleFlight } from "../single-flight.js";
 import { type LeaseStats, newStats } from "./stats.js";
 import { revokeUnwanted } from "./unwanted.js";
@@ -38,6 +38,8 @@ export interface LeaseEngine {
    * has committed (and if this server stops first, the reaper does when the claim runs out).
    */
   markUngranted(tx: Db, machineId: string, projectId: string): Promise<PendingRevocations>;
+  /** Inside a disable's transaction: the machine's logins where the policy revokes on disable (as above). */
+  markDisabled(tx: Db, machineId: string): Promise<PendingRevocations>;
   /** Before secrets go to the trash: all their logins. Returns how many. */
   revokeForSecrets(secretIds: string[], reason?: RevokeReason, actor?: LeaseActor): Promise<number>;
   list(query: q.LeaseListQuery): Promise<Page<Lease>>;
@@ -68,6 +70,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
     revokeForMachine: (machineId, actor = SYSTEM) => revokeForMachine(ctx, machineId, actor),
     revokeUnwanted: (secretId, actor = SYSTEM) => revokeUnwanted(ctx, actor, secretId),
     markUngranted: (tx, machineId, projectId) => markUngranted(ctx, tx, machineId, projectId),
+    markDisabled: (tx, machineId) => markDisabled(ctx, tx, machineId),
     revokeForSecrets: (secretIds, reason = "secret_deleted", actor = SYSTEM) =>
       revokeForSecrets(ctx, secretIds, reason, actor),
     list: (query) => q.listLeases(ctx.db, query),

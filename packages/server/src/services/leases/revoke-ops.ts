@@ -40,13 +40,35 @@ export async function revokeForMachine(
   machineId: string,
   actor: LeaseActor,
 ): Promise<number> {
+  const pending = await markDisabled(ctx, ctx.db, machineId, actor);
+  await pending.revoke();
+  return pending.count;
+}
+
+/**
+ * The same, marked `revoking` inside the transaction that disables the machine: they commit
+ * together, and `revoke` tries them after. Minting rows are marked too, so their activation
+ * fails and drops the role. If this server stops before `revoke`, the reaper takes them over
+ * once the claim runs out.
+ */
+export async function markDisabled(
+  ctx: EngineContext,
+  tx: Db,
+  machineId: string,
+  actor: LeaseActor = SYSTEM,
+): Promise<PendingRevocations> {
   const claims = await markRevoking(
     ctx,
     and(eq(l.machineId, machineId), revokesOnDisable)!,
     "machine_disabled",
+    tx,
   );
-  await attemptAll(ctx, claims, actor);
-  return claims.length;
+  return {
+    count: claims.length,
+    revoke: async () => {
+      await attemptAll(ctx, claims, actor);
+    },
+  };
 }
 
 /**

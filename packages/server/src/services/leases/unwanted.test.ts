@@ -6,9 +6,11 @@ import { FakeProvider } from "./fake-provider.js";
 import { DEFAULT_OPTIONS } from "./options.js";
 import { auditOf, type Harness, harness, leasesOf, type Seeded, seedLeased } from "./testing.js";
 
-// A delete or a disable revokes the logins it finds right after it commits; a server stopped in
-// between leaves them live, and a policy switched to revoke on disable finds logins its disabled
-// machines kept. The reconciler's pass, and the engine after a policy change, revoke those.
+// A delete revokes the logins it finds before and after its trash commits; a server stopped in
+// between, or a disable or ungrant written to the store by hand, leaves them live, and a policy
+// switched to revoke on disable finds logins its disabled machines kept. The reconciler's pass,
+// and the engine after a policy change, revoke those. A disable and an ungrant mark theirs in
+// their own transaction, for the reaper to finish if the server stops before it revokes them.
 describe.each(storeVariants)("logins the secret's state no longer allows ($name store)", (variant) => {
   let store: Store;
   let provider: FakeProvider;
@@ -152,6 +154,32 @@ describe.each(storeVariants)("logins the secret's state no longer allows ($name 
     expect(await h.engine.revokeUnwanted(seeded.secret.id)).toBe(1);
     await expectRevoked(seeded.secret.id, logins[0]!, "access_removed");
     expect((await leasesOf(h.db, seeded.secret.id)).find((r) => r.login === logins[1])?.state).toBe("active");
+  });
+
+  it("a disable marks the machine's logins in its own transaction; stopped before revoking, the reaper takes them over", async () => {
+    const on = await seedLeased(h, { policy: { revokeOnDisable: true } });
+    const off = await seedLeased(h, { policy: { revokeOnDisable: false } });
+    const login = (await h.engine.read(on.secret, on.machines[0]!, {})).fields.username as string;
+    const offLogin = (await h.engine.read(off.secret, off.machines[0]!, {})).fields.username as string;
+    // The machine service's disable: the status and the marks in one transaction.
+    const marks = async (machineId: string) =>
+      h.db.transaction(async (tx) => {
+        await tx.update(schema.machines).set({ status: "disabled" }).where(eq(schema.machines.id, machineId));
+        return h.engine.markDisabled(tx, machineId);
+      });
+
+    expect((await marks(on.machines[0]!.id)).count).toBe(1);
+    expect((await marks(off.machines[0]!.id)).count).toBe(0);
+    // Committed with the disable, before anything is tried at the target; then the server stops.
+    expect(await leasesOf(h.db, on.secret.id)).toMatchObject([
+      { state: "revoking", revokeReason: "machine_disabled" },
+    ]);
+    expect(provider.roles.has(login)).toBe(true);
+    h.clock.advance(DEFAULT_OPTIONS.claimSeconds + 1);
+    await h.engine.reapOnce();
+    await expectRevoked(on.secret.id, login, "machine_disabled");
+    expect(await leasesOf(h.db, off.secret.id)).toMatchObject([{ state: "active", login: offLogin }]);
+    expect(provider.roles.has(offLogin)).toBe(true);
   });
 
   it("leaves a mint under way to its own activation", async () => {

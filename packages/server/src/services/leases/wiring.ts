@@ -28,7 +28,7 @@ export function leaseHooks(
       afterTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
       hasUnrevoked: (secretId, db) => engine.hasUnrevoked(secretId, db),
     },
-    disable: { afterDisable: (machineId) => engine.revokeForMachine(machineId) },
+    disable: { markDisabled: (tx, machineId) => engine.markDisabled(tx, machineId) },
     policy: { afterPolicyChange: (secretId) => engine.revokeUnwanted(secretId) },
     ungrant: { markUngranted: (tx, machineId, projectId) => engine.markUngranted(tx, machineId, projectId) },
     leaseAdmin: {

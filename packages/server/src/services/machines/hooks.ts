@@ -1,23 +1,25 @@
 import type { Db } from "../../store/index.js";
 
-/**
- * Called after a machine is disabled, so its logins can be revoked at once when the secret's
- * policy says so. The lease engine implements it; until then there is nothing to revoke.
- */
-export interface MachineDisableHook {
-  /** Returns how many logins were revoked. */
-  afterDisable(machineId: string): Promise<number>;
-}
-
-export const noopDisableHook: MachineDisableHook = {
-  afterDisable: async () => 0,
-};
-
 /** Logins marked for revocation inside a transaction, to be tried once it has committed. */
 export interface PendingRevocations {
   count: number;
   revoke(): Promise<void>;
 }
+
+const NOTHING_PENDING: PendingRevocations = { count: 0, revoke: async () => {} };
+
+/**
+ * Called inside the transaction that disables a machine, so its logins of secrets whose policy
+ * revokes on disable are marked for revocation with it: no crash can leave the machine disabled
+ * and its logins live. The lease engine implements it; until then there is nothing to revoke.
+ */
+export interface MachineDisableHook {
+  markDisabled(tx: Db, machineId: string): Promise<PendingRevocations>;
+}
+
+export const noopDisableHook: MachineDisableHook = {
+  markDisabled: async () => NOTHING_PENDING,
+};
 
 /**
  * Called inside the transaction that removes a machine's grant to a project, so its logins of
@@ -29,5 +31,5 @@ export interface MachineUngrantHook {
 }
 
 export const noopUngrantHook: MachineUngrantHook = {
-  markUngranted: async () => ({ count: 0, revoke: async () => {} }),
+  markUngranted: async () => NOTHING_PENDING,
 };

@@ -8,7 +8,7 @@ import type { AuditLog } from "../audit/index.js";
 import { type Page, type PageRequest, toPage } from "../paging.js";
 import { LIVE_LEASE_STATES } from "../secrets/secret-queries.js";
 import { memberVaultIds, requireVault } from "../vaults/access.js";
-import type { MachineDisableHook } from "./hooks.js";
+import type { MachineDisableHook, PendingRevocations } from "./hooks.js";
 import type { MachineKeyCache } from "./key-cache.js";
 import { grantedProjects, type MachineRow, machineView, toMachine } from "./machine-view.js";
 import { resolveMachine } from "./resolve.js";
@@ -50,14 +50,17 @@ export function createMachineService(deps: {
     return row?.n ?? 0;
   }
 
-  /** Moves a machine between states; `from` lists the states the move makes sense from. */
+  /**
+   * Moves a machine between states; `from` lists the states the move makes sense from. A disable
+   * marks the logins it ends in its own transaction, to be revoked once it has committed.
+   */
   async function transition(
     actor: OperatorActor,
     ref: MachineRef,
     to: MachineStatus,
     from: MachineStatus[],
     action: "machine.approve" | "machine.disable" | "machine.enable",
-  ): Promise<MachineRow> {
+  ): Promise<MachineRow & { pending?: PendingRevocations }> {
     const machine = await resolveMachine(db, actor.operatorId, ref.machine, {
       vault: ref.vault,
       needed: "admin",
@@ -85,7 +88,8 @@ export function createMachineService(deps: {
         },
         tx,
       );
-      return updated;
+      if (to !== "disabled") return updated;
+      return { ...updated, pending: await disableHook.markDisabled(tx, machine.id) };
     });
     keys.invalidate(machine.id);
     return row;
@@ -131,9 +135,18 @@ export function createMachineService(deps: {
     },
 
     async disable(actor, ref) {
-      const row = await transition(actor, ref, "disabled", ["pending", "enabled"], "machine.disable");
-      // After the commit: from here on no read by this machine can mint a new login.
-      const revokedLeases = await disableHook.afterDisable(row.id);
+      const { pending, ...row } = await transition(
+        actor,
+        ref,
+        "disabled",
+        ["pending", "enabled"],
+        "machine.disable",
+      );
+      // After the commit: from here on no read by this machine can mint a new login. Disabling a
+      // machine that already was marks what it still holds (a policy switched since, say).
+      const marked = pending ?? (await disableHook.markDisabled(db, row.id));
+      await marked.revoke();
+      const revokedLeases = marked.count;
       return { ...(await machineView(db, row, { liveLeases: await liveLeases(row.id) })), revokedLeases };
     },
 
