@@ -24,7 +24,10 @@ export interface LeaseEngine {
   revoke(leaseId: string, reason: RevokeReason, actor?: LeaseActor): Promise<Lease>;
   /** An operator revokes one lease now. */
   revokeLease(leaseId: string, actor: OperatorActor): Promise<Lease>;
-  /** After a machine is disabled: its logins of revoke-on-disable secrets. Returns how many. */
+  /**
+   * A disabled machine's logins of revoke-on-disable secrets, marked and revoked now, outside any
+   * transaction (the disable itself uses `markDisabled`). Returns how many.
+   */
   revokeForMachine(machineId: string, actor?: LeaseActor): Promise<number>;
   /**
    * Logins that must not be live any more (trashed secret; disabled machine where the policy

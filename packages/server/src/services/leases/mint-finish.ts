@@ -41,9 +41,9 @@ type Minting = Pick<
  * grant to the secret's project (where the policy revokes on disable), since it was claimed. A
  * delete, disable or ungrant revokes the leases it finds, and a read that checked the secret and
  * the machine just before the change can claim its lease just after that look; it is caught
- * here, and the lease is revoked with the change's reason instead. (A disable or ungrant commits
- * before it looks; a delete looks again once the trash has committed, for a mint that went live
- * before that.)
+ * here, and the lease is revoked with the change's reason instead. (A disable or ungrant marks
+ * what it finds in its own transaction, so only a claim made after that can be left; a delete
+ * looks again once the trash has committed, for a mint that went live before that.)
  */
 export async function activate(
   ctx: EngineContext,

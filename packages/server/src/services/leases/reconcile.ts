@@ -46,9 +46,10 @@ export interface ReconcileResult {
  * (b) roles carrying this install's tag with no live lease are dropped (audited as orphan);
  * (c) active leases whose role is gone are closed (audited as orphan);
  * (d) active leases the secret's state no longer allows (trashed, or a disabled machine under a
- *     revoke-on-disable policy) are revoked with that reason: a server stopped between a delete
- *     or disable committing and its revocation leaves these, and so does a policy switched to
- *     revoke on disable after its machines were disabled.
+ *     revoke-on-disable policy) are revoked with that reason: a server stopped between a delete's
+ *     trash committing and its second look can leave these, and so can a change written to the
+ *     store by other means, or a policy switched to revoke on disable after its machines were
+ *     disabled.
  */
 export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult> {
   const result: ReconcileResult = {
