@@ -9,7 +9,6 @@ import { addMachine } from "../leases/testing.js";
 describe("the disable hook runs inside the disable", () => {
   let store: Store;
   let w: ServiceWorld;
-  let machine: { id: string; name: string };
   let calls: { status: string; committed?: string }[];
 
   const statusOf = async (db: Store["db"], id: string) =>
@@ -34,7 +33,7 @@ describe("the disable hook runs inside the disable", () => {
       },
     });
     const vault = await w.services.vaults.create(w.owner, "prod");
-    machine = await addMachine(store.db, vault.id, "web-1");
+    await addMachine(store.db, vault.id, "web-1");
   });
   afterAll(async () => {
     await store?.close();
