@@ -64,7 +64,10 @@ export interface ServiceDeps {
   skewSeconds: number;
   leasedConfigs: LeasedConfigService;
   hooks?: ServiceHooks;
-  /** Embedded store only: the read path's lookups, kept exact by the store's change feed. */
+  /**
+   * The read path's lookups, kept current by the store's change feed (exactly on the embedded
+   * store, moments behind on PostgreSQL); this server's own changes to machines count at once.
+   */
   readCache?: ReadCache | undefined;
   /** Lockout after failed API authentication (defaults: DEFAULT_API_THROTTLE). */
   authThrottle?: ApiThrottlePolicy;
@@ -121,8 +124,12 @@ export function createServices(deps: ServiceDeps): Services {
       policyHook: deps.hooks?.policy ?? noopPolicyHook,
     }),
     trash: createTrashService({ ...base, deletionHook }),
-    machines: createMachineService({ ...base, keys, disableHook }),
-    grants: createGrantService({ ...base, ungrantHook: deps.hooks?.ungrant ?? noopUngrantHook }),
+    machines: createMachineService({ ...base, keys, disableHook, cache: deps.readCache }),
+    grants: createGrantService({
+      ...base,
+      ungrantHook: deps.hooks?.ungrant ?? noopUngrantHook,
+      cache: deps.readCache,
+    }),
     enrollmentTokens: createEnrollmentTokenService(base),
     enroll: createEnrollService(base),
     machineAuth: createMachineAuthenticator({

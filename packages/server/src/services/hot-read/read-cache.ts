@@ -43,6 +43,15 @@ export class ReadCache {
     feed.subscribe((change) => this.#apply(change));
   }
 
+  /**
+   * This process committed a change to the machine (its status, its grants): forget it now, as
+   * the change's own notification will. On PostgreSQL that arrives moments later, and until then
+   * this server would answer its own machine's reads as before the change it just made.
+   */
+  machineChanged(machineId: string): void {
+    this.#apply(`m:${machineId}`);
+  }
+
   ticket(): FillTicket {
     return this.#epoch;
   }

@@ -4,6 +4,7 @@ import type { Clock } from "../../clock.js";
 import { type Db, schema } from "../../store/index.js";
 import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
 import { resolveProject } from "../projects/resolve.js";
 import { type MachineUngrantHook, noopUngrantHook } from "./hooks.js";
 import type { MachineRef } from "./machine-service.js";
@@ -29,6 +30,7 @@ export function createGrantService(deps: {
   audit: AuditLog;
   clock: Clock;
   ungrantHook?: MachineUngrantHook;
+  cache?: ReadCache | undefined;
 }): GrantService {
   const { db, audit, clock, ungrantHook = noopUngrantHook } = deps;
   const g = schema.machineGrants;
@@ -57,6 +59,7 @@ export function createGrantService(deps: {
           tx,
         );
       });
+      deps.cache?.machineChanged(machine.id);
       return machineView(db, machine);
     },
 
@@ -84,6 +87,7 @@ export function createGrantService(deps: {
         );
         return ungrantHook.markUngranted(tx, machine.id, project.id);
       });
+      deps.cache?.machineChanged(machine.id);
       // Tried once committed; a mint that checked the grant before it is held to it at activation.
       await removed?.revoke();
       const revokedLeases = removed?.count ?? 0;

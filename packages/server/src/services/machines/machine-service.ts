@@ -5,6 +5,7 @@ import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
 import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
+import type { ReadCache } from "../hot-read/read-cache.js";
 import { type Page, type PageRequest, toPage } from "../paging.js";
 import { LIVE_LEASE_STATES } from "../secrets/secret-queries.js";
 import { memberVaultIds, requireVault } from "../vaults/access.js";
@@ -36,6 +37,7 @@ export function createMachineService(deps: {
   clock: Clock;
   keys: MachineKeyCache;
   disableHook: MachineDisableHook;
+  cache?: ReadCache | undefined;
 }): MachineService {
   const { db, audit, clock, keys, disableHook } = deps;
   const m = schema.machines;
@@ -92,6 +94,7 @@ export function createMachineService(deps: {
       return { ...updated, pending: await disableHook.markDisabled(tx, machine.id) };
     });
     keys.invalidate(machine.id);
+    deps.cache?.machineChanged(machine.id);
     return row;
   }
 
