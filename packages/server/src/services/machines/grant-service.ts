@@ -41,13 +41,13 @@ export function createGrantService(deps: {
         needed: "admin",
       });
       const project = await resolveProject(db, machine.vaultId, projectRef);
-      await db.transaction(async (tx) => {
-        const [added] = await tx
+      const added = await db.transaction(async (tx) => {
+        const [row] = await tx
           .insert(g)
           .values({ machineId: machine.id, projectId: project.id, createdAt: clock.now() })
           .onConflictDoNothing()
           .returning();
-        if (!added) return;
+        if (!row) return false;
         await audit.record(
           {
             action: "machine.grant",
@@ -58,8 +58,10 @@ export function createGrantService(deps: {
           },
           tx,
         );
+        return true;
       });
-      deps.cache?.machineChanged(machine.id);
+      // Granting twice changes nothing: no need to void the cache's lookups in flight.
+      if (added) deps.cache?.machineChanged(machine.id);
       return machineView(db, machine);
     },
 
@@ -87,7 +89,7 @@ export function createGrantService(deps: {
         );
         return ungrantHook.markUngranted(tx, machine.id, project.id);
       });
-      deps.cache?.machineChanged(machine.id);
+      if (removed) deps.cache?.machineChanged(machine.id);
       // Tried once committed; a mint that checked the grant before it is held to it at activation.
       await removed?.revoke();
       const revokedLeases = removed?.count ?? 0;
