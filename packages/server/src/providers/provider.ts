@@ -30,6 +30,14 @@ export interface LoginSpec {
    * without it `create` does that work itself.
    */
   prepared?: string;
+  /**
+   * Settles once the lease row naming this login is committed in the store (fulfilled) or will
+   * not be (rejected). Given, `create` may run the role's statements while the store commits,
+   * but commits the role only after this is fulfilled, and leaves nothing when it is rejected:
+   * the lease is still recorded before its login exists. Without it the caller has already
+   * committed the row.
+   */
+  recorded?: PromiseLike<void>;
 }
 
 /** Identifies a login as ours: which SikkerKey install and which lease created it. */

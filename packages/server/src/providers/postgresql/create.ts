@@ -24,6 +24,64 @@ class StepError extends Error {
 }
 const unwrap = (e: unknown) => (e instanceof StepError ? e.failure : e);
 
+/** The lease row's commit was refused (`LoginSpec.recorded` rejected): nothing was created. */
+class NotRecorded extends Error {
+  constructor(readonly failure: unknown) {
+    super("not recorded");
+  }
+}
+
+type Recorded = { recorded: true } | { recorded: false; error: unknown };
+
+/** `LoginSpec.recorded` as a value that never rejects, and what it said once it has. */
+class Gate {
+  now?: Recorded;
+  readonly settled: Promise<Recorded>;
+  constructor(recorded: PromiseLike<void>) {
+    // `now` is set as soon as `recorded` settles, before anyone awaiting `settled` hears of it.
+    this.settled = Promise.resolve(recorded).then(
+      (): Recorded => (this.now = { recorded: true }),
+      (error: unknown): Recorded => (this.now = { recorded: false, error }),
+    );
+  }
+}
+
+/**
+ * How a transaction ended: `committed`, or `early` when it was rolled back rather than held open
+ * for the lease row (see gatedBy; a failed statement is reported by its StepError).
+ */
+type Outcome = "committed" | "early";
+
+/**
+ * How long an answered transaction waits for the store's commit before it is rolled back: the
+ * store's round trip is usually well inside the target's `CREATE ROLE`, and a little later now
+ * and then on a busy host, but a slow store must not hold the target's mint queue.
+ */
+export const RECORD_GRACE_MS = 50;
+
+/**
+ * The gate's answer, or `early` when a statement failed (the transaction is lost anyway), or
+ * when the statements were all answered and the gate did not settle within the grace after.
+ */
+async function gatedBy(
+  gate: Gate,
+  answers: Promise<PromiseSettledResult<unknown>[]>,
+): Promise<Recorded | "early"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = answers.then(
+    (settled) =>
+      new Promise<"early">((resolve) => {
+        if (settled.some((r) => r.status === "rejected")) return resolve("early");
+        timer = setTimeout(() => resolve("early"), RECORD_GRACE_MS);
+      }),
+  );
+  try {
+    return await Promise.race([gate.settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The role, its comment and its grants in ONE transaction, sent as one pipeline: BEGIN through
  * COMMIT leave together and their answers come back together, so a mint costs one round trip to
@@ -31,8 +89,18 @@ const unwrap = (e: unknown) => (e instanceof StepError ? e.failure : e);
  * a target run one at a time). All-or-nothing still holds: after a failed statement PostgreSQL
  * refuses the rest (25P02) and turns our COMMIT into a ROLLBACK, so no role is left. postgres.js
  * only allows BEGIN on a reserved connection, which is also what keeps the pipeline on one.
+ *
+ * With `spec.recorded`, the statements go out while the store is still committing the lease
+ * row, and COMMIT only once it has (most of a mint's time here is the target's own `CREATE
+ * ROLE`, which now overlaps the store's round trip). Until COMMIT the role exists only inside
+ * this transaction: no one else can see it or log in with it, and if this process dies the
+ * target rolls it back when the connection drops. The transaction is never held open waiting
+ * for the store: if the statements are answered and the row is still not committed a moment
+ * later (RECORD_GRACE_MS), it is rolled back and `early` returned.
  */
-async function mint(sql: Sql, spec: LoginSpec, verifier: string): Promise<void> {
+async function mint(sql: Sql, spec: LoginSpec, verifier: string, gate?: Gate): Promise<Outcome> {
+  // A row already refused by the time this mint's turn came: the target hears nothing of it.
+  if (gate?.now && !gate.now.recorded) throw new NotRecorded(gate.now.error);
   const grants = renderGrants(spec.grants, spec.login);
   const conn = await reserveConnection(sql);
   try {
@@ -59,13 +127,25 @@ async function mint(sql: Sql, spec: LoginSpec, verifier: string): Promise<void> 
         ["guard", conn.unsafe(AFTER_GRANTS)],
       );
     }
-    steps.push(["commit", conn`COMMIT`]);
+    let outcome: Outcome = "committed";
+    let refused: unknown;
+    // Already recorded: COMMIT goes out with the rest, as without a gate.
+    if (gate && !gate.now?.recorded) {
+      const answers = Promise.allSettled(steps.map(([, query]) => query));
+      const first = await gatedBy(gate, answers);
+      if (first === "early") outcome = "early";
+      else if (!first.recorded) refused = first.error;
+    }
+    const end = outcome === "committed" && refused === undefined ? "COMMIT" : "ROLLBACK";
+    steps.push(["commit", end === "COMMIT" ? conn`COMMIT` : conn`ROLLBACK`]);
     // Every answer is awaited before the connection goes back, so it returns idle, never mid-transaction.
     const settled = await Promise.allSettled(steps.map(([, query]) => query));
+    if (refused !== undefined) throw new NotRecorded(refused);
     // The first failure is the cause; the ones after it are PostgreSQL refusing the rest.
     const failed = settled.findIndex((r) => r.status === "rejected");
     const first = settled[failed];
     if (first?.status === "rejected") throw new StepError(steps[failed]![0], first.reason);
+    return outcome;
   } finally {
     conn.release();
   }
@@ -105,6 +185,7 @@ export async function createLogin(
   target: TargetConnection,
   spec: LoginSpec,
 ): Promise<void> {
+  const gate = spec.recorded ? new Gate(spec.recorded) : undefined;
   if (!isLoginName(spec.login)) {
     throw new ProviderError(`"${spec.login}" is not a login name (lowercase [a-z0-9_], at most 63 bytes)`, {
       retryable: false,
@@ -119,13 +200,26 @@ export async function createLogin(
     throw new ProviderError("a prepared password is not a SCRAM-SHA-256 verifier", { retryable: false });
   }
   const sql = deps.pool(target);
-  try {
-    // One mint at a time per target database: PostgreSQL fails parallel GRANTs on one object with
-    // `tuple concurrently updated` rather than making them wait. The retry covers other replicas.
-    await deps.queues.run(targetAddress(target), () =>
-      retryConcurrentUpdate(() => mint(sql, spec, verifier), unwrap),
+  // One mint at a time per target database: PostgreSQL fails parallel GRANTs on one object with
+  // `tuple concurrently updated` rather than making them wait. The retry covers other replicas.
+  const run = (g?: Gate) =>
+    deps.queues.run(targetAddress(target), () =>
+      retryConcurrentUpdate(() => mint(sql, spec, verifier, g), unwrap),
     );
+  try {
+    if ((await run(gate)) === "early") {
+      // The store was slower than the target: wait for the row outside the queue, then mint as
+      // if it had been committed first.
+      const recorded = await gate!.settled;
+      if (!recorded.recorded) throw new NotRecorded(recorded.error);
+      await run();
+    }
   } catch (err) {
+    if (err instanceof NotRecorded) {
+      throw new ProviderError(`${doing}: the lease was not recorded, so no login was created`, {
+        retryable: false,
+      });
+    }
     const cause = unwrap(err);
     if (readFailure(cause).code === "42710" && (await alreadyMinted(sql, spec).catch(() => false))) return;
     // A template that committed part-way (`…; COMMIT; …`) may have left the role behind: take it

@@ -47,6 +47,12 @@ export class FakeProvider implements Provider {
   async create(target: TargetConnection, spec: LoginSpec): Promise<void> {
     this.calls.create += 1;
     if (this.createDelayMs > 0) await new Promise((r) => setTimeout(r, this.createDelayMs));
+    // Like the real provider: the role exists only once the lease row is committed.
+    if (spec.recorded) {
+      await Promise.resolve(spec.recorded).catch(() => {
+        throw new ProviderError("the lease was not recorded, so no login was created", { retryable: false });
+      });
+    }
     this.#reachable(target);
     if (this.failCreates > 0) {
       this.failCreates -= 1;

@@ -16,17 +16,22 @@ export function isConcurrencyConflict(error: unknown): boolean {
   return error instanceof ProviderError && error.retryable && CONFLICT_CODES.has(error.targetCode ?? "");
 }
 
-/** Creates the role; the provider runs it in one transaction, so a failed try leaves nothing. */
+/**
+ * Creates the role; the provider runs it in one transaction, so a failed try leaves nothing.
+ * With `recorded`, the provider commits the role only once that is fulfilled (see LoginSpec).
+ */
 export async function createLogin(
   ctx: EngineContext,
   config: LoadedConfig,
   row: Pick<LeaseRow, "id" | "login" | "secretId" | "machineId" | "expiresAt">,
   credential: Credential,
+  recorded?: PromiseLike<void>,
 ): Promise<void> {
   const spec: LoginSpec = {
     login: row.login,
     password: credential.password,
     ...(credential.prepared ? { prepared: credential.prepared } : {}),
+    ...(recorded ? { recorded } : {}),
     validUntil: config.policy.nativeExpiry ? row.expiresAt : null,
     grants: config.shape.grants,
     tag: { installId: ctx.installId, leaseId: row.id, secretId: row.secretId, machineId: row.machineId },

@@ -5,7 +5,7 @@ import { SikkerKeyError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import { activate, failMint } from "./mint-finish.js";
-import { CredentialPool } from "./credential-pool.js";
+import { type Credential, CredentialPool } from "./credential-pool.js";
 import { createLogin } from "./mint-create.js";
 import type { EngineContext } from "./options.js";
 import { claimSlot, type MintingValues } from "./mint-claim.js";
@@ -119,10 +119,17 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
     mintDeadline: mintDeadline(ctx, now),
   };
   const claimMark = claimMarkFrom(ctx, now);
+  const claiming = claimSlot(ctx, { config, values, supersede: req.supersede, claimMark });
+  // The target works on the role while the store commits the row (see LoginSpec.recorded),
+  // except under a cap on live logins: the cap guards the target, so a claim the cap refuses
+  // must cost it nothing, and there the row is committed before the target hears of the login.
+  const creating =
+    policy.maxLogins === undefined ? startCreate(ctx, config, values, credential, claiming) : undefined;
   let claimed: Awaited<ReturnType<typeof claimSlot>>;
   try {
-    claimed = await claimSlot(ctx, { config, values, supersede: req.supersede, claimMark });
+    claimed = await claiming;
   } catch (error) {
+    await creating;
     if (error instanceof SikkerKeyError && error.code === "LEASE_LIMIT_REACHED") {
       await recordLimit(ctx, req);
     }
@@ -131,7 +138,11 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
     // After the claim, whatever its outcome: on success this is as the target starts its work.
     pool.topUp(passwordLength, charset);
   }
-  if (typeof claimed === "string") return claimed;
+  if (typeof claimed === "string") {
+    // The target rolls back (or never starts) what it did for this login.
+    await creating;
+    return claimed;
+  }
   const superseded = claimed.superseded;
   if (superseded) {
     const claim = { row: superseded, claimMark };
@@ -139,11 +150,10 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
   }
   const stopHeartbeat = startHeartbeat(ctx, id);
   try {
-    try {
-      await createLogin(ctx, config, values, credential);
-    } catch (error) {
-      await failMint(ctx, config, values, error, req.actor);
-      throw machineError(error);
+    const failed = await (creating ?? startCreate(ctx, config, values, credential));
+    if (failed) {
+      await failMint(ctx, config, values, failed.error, req.actor);
+      throw machineError(failed.error);
     }
     const readEvent = req.read?.event(values, "minted");
     const row = await activate(ctx, config, values, req.actor, readEvent);
@@ -152,6 +162,30 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
   } finally {
     stopHeartbeat();
   }
+}
+
+/**
+ * The create, settled into a value (`undefined` when the role was created) so that it can run
+ * beside the claim without its failure going unhandled meanwhile. Given the claim, the role is
+ * committed only if the claim took the slot.
+ */
+function startCreate(
+  ctx: EngineContext,
+  config: LoadedConfig,
+  values: MintingValues,
+  credential: Credential,
+  claiming?: Promise<unknown>,
+): Promise<{ error: unknown } | undefined> {
+  const recorded = claiming?.then((claimed) => {
+    if (typeof claimed === "string") throw new Error(`claim ${claimed}`);
+  });
+  // Handled here too: a provider that fails before it looks at `recorded` must not leave its
+  // rejection unhandled (Node ends the process on one).
+  recorded?.catch(() => undefined);
+  return createLogin(ctx, config, values, credential, recorded).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
 }
 
 async function recordLimit(ctx: EngineContext, req: MintRequest): Promise<void> {

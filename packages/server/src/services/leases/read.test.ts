@@ -170,8 +170,11 @@ describe("read", () => {
     const { secret, machines } = await seedLeased(h, { policy: { maxLogins: 2 }, machines: 3 });
     await h.engine.read(secret, machines[0]!, {});
     await h.engine.read(secret, machines[1]!, {});
+    const creates = provider.calls.create;
     const refused = await h.engine.read(secret, machines[2]!, {}).catch((e: unknown) => e);
     expect(isSikkerKeyError(refused) && refused.code).toBe("LEASE_LIMIT_REACHED");
+    // Under a cap the row is claimed before the target hears of the login: a refusal costs it nothing.
+    expect(provider.calls.create).toBe(creates);
     // The machines that hold a login keep reading it.
     await expect(h.engine.read(secret, machines[0]!, {})).resolves.toBeDefined();
     const denied = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.mint_failed");
