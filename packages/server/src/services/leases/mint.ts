@@ -89,7 +89,8 @@ export function passwordAad(leaseId: string): string {
 /**
  * Mints a login. Ordering is the crash-safety argument: the lease row is committed as
  * `minting` (login, sealed password, expiry) before the role exists, so a crash at any point
- * leaves a row or a tagged role the reconciler can match; only then is the role created, and
+ * leaves a row or a tagged role the reconciler can match; only then is the role committed (its
+ * statements may already have run, in a transaction no one else sees: LoginSpec.recorded), and
  * only after that does the row become `active` and the password leave this function.
  */
 export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtained | MintRetry> {
@@ -129,18 +130,17 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
   try {
     claimed = await claiming;
   } catch (error) {
-    await creating;
+    settleAside(ctx, creating);
     if (error instanceof SikkerKeyError && error.code === "LEASE_LIMIT_REACHED") {
       await recordLimit(ctx, req);
     }
     throw error;
   } finally {
-    // After the claim, whatever its outcome: on success this is as the target starts its work.
+    // After the claim, whatever its outcome: on success, while the target works on the role.
     pool.topUp(passwordLength, charset);
   }
   if (typeof claimed === "string") {
-    // The target rolls back (or never starts) what it did for this login.
-    await creating;
+    settleAside(ctx, creating);
     return claimed;
   }
   const superseded = claimed.superseded;
@@ -186,6 +186,14 @@ function startCreate(
     () => undefined,
     (error: unknown) => ({ error }),
   );
+}
+
+/**
+ * A create whose claim failed can only roll back (or never start, if it is still queued behind
+ * other mints for its target): the caller need not wait for that, but settle() does.
+ */
+function settleAside(ctx: EngineContext, creating: Promise<unknown> | undefined): void {
+  if (creating) ctx.background.run(() => creating);
 }
 
 async function recordLimit(ctx: EngineContext, req: MintRequest): Promise<void> {
