@@ -20,11 +20,14 @@ function deferred() {
  */
 describe.each(adminKinds)("create gated on the lease row ($kind admin)", ({ kind }) => {
   const provider = createPostgresProvider();
+  // Graces long enough that a busy test machine still sees the transaction while it is held.
+  const holding = createPostgresProvider({ recordGraceMs: 60_000 });
+  const brief = createPostgresProvider({ recordGraceMs: 300 });
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture(kind);
   });
-  afterAll(() => provider.close());
+  afterAll(() => Promise.all([provider, holding, brief].map((p) => p.close())));
 
   /** Sessions of the admin role holding a transaction open in the target database. */
   const openTransactions = async () =>
@@ -46,7 +49,7 @@ describe.each(adminKinds)("create gated on the lease row ($kind admin)", ({ kind
   it("holds the role in an open transaction until the row is recorded: no one sees it or logs in with it", async () => {
     const record = deferred();
     const spec = f.spec();
-    const creating = provider.create(f.target, { ...spec, recorded: record.promise });
+    const creating = holding.create(f.target, { ...spec, recorded: record.promise });
     // The statements have run once the admin's session waits, in its transaction, for the COMMIT.
     await until("the role's statements", async () => (await openTransactions()) > 0);
     expect(await f.roleExists(spec.login)).toBe(false);
@@ -60,7 +63,7 @@ describe.each(adminKinds)("create gated on the lease row ($kind admin)", ({ kind
   it("a row that is never recorded leaves no role and no open transaction, and says why", async () => {
     const record = deferred();
     const spec = f.spec();
-    const creating = provider.create(f.target, { ...spec, recorded: record.promise });
+    const creating = holding.create(f.target, { ...spec, recorded: record.promise });
     const outcome = creating.catch((e: unknown) => e);
     await until("the role's statements", async () => (await openTransactions()) > 0);
     record.reject(new Error("claim lost"));
@@ -75,13 +78,13 @@ describe.each(adminKinds)("create gated on the lease row ($kind admin)", ({ kind
   it("a row slower than the grace: the transaction is rolled back meanwhile, the role made once it is in", async () => {
     const record = deferred();
     const spec = f.spec();
-    const creating = provider.create(f.target, { ...spec, recorded: record.promise });
+    const creating = brief.create(f.target, { ...spec, recorded: record.promise });
     await until("the role's statements", async () => (await openTransactions()) > 0);
     // Past the grace the target's session is idle and out of its transaction, the queue free.
     await until("the rollback", async () => (await openTransactions()) === 0);
     expect(await f.roleExists(spec.login)).toBe(false);
     const other = f.spec();
-    await provider.create(f.target, other); // the target's mint queue is not held by the wait
+    await brief.create(f.target, other); // the target's mint queue is not held by the wait
     expect(await f.roleExists(other.login)).toBe(true);
     record.resolve();
     await creating;

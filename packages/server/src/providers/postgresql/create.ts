@@ -37,7 +37,11 @@ type Recorded = { recorded: true } | { recorded: false; error: unknown };
 class Gate {
   now?: Recorded;
   readonly settled: Promise<Recorded>;
-  constructor(recorded: PromiseLike<void>) {
+  constructor(
+    recorded: PromiseLike<void>,
+    /** How long answered statements may wait for it (RECORD_GRACE_MS). */
+    readonly graceMs: number,
+  ) {
     // `now` is set as soon as `recorded` settles, before anyone awaiting `settled` hears of it.
     this.settled = Promise.resolve(recorded).then(
       (): Recorded => (this.now = { recorded: true }),
@@ -72,7 +76,7 @@ async function gatedBy(
     (settled) =>
       new Promise<"early">((resolve) => {
         if (settled.some((r) => r.status === "rejected")) return resolve("early");
-        timer = setTimeout(() => resolve("early"), RECORD_GRACE_MS);
+        timer = setTimeout(() => resolve("early"), gate.graceMs);
       }),
   );
   try {
@@ -178,6 +182,8 @@ export interface CreateDeps {
   queues: SerialQueues;
   /** Best-effort removal of a login a broken template committed half-way. */
   revoke(target: TargetConnection, login: string): Promise<unknown>;
+  /** RECORD_GRACE_MS unless given (tests). */
+  recordGraceMs?: number;
 }
 
 export async function createLogin(
@@ -185,7 +191,7 @@ export async function createLogin(
   target: TargetConnection,
   spec: LoginSpec,
 ): Promise<void> {
-  const gate = spec.recorded ? new Gate(spec.recorded) : undefined;
+  const gate = spec.recorded ? new Gate(spec.recorded, deps.recordGraceMs ?? RECORD_GRACE_MS) : undefined;
   if (!isLoginName(spec.login)) {
     throw new ProviderError(`"${spec.login}" is not a login name (lowercase [a-z0-9_], at most 63 bytes)`, {
       retryable: false,

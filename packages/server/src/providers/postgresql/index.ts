@@ -11,7 +11,13 @@ import { scramVerifier } from "./scram.js";
 import { revokeLogin } from "./revoke.js";
 import { testConnection } from "./test-connection.js";
 
-export type PostgresProviderOptions = PoolOptions;
+export interface PostgresProviderOptions extends PoolOptions {
+  /**
+   * How long a mint's answered statements wait for the store to commit their lease row before
+   * the transaction is rolled back (default RECORD_GRACE_MS, 50 ms; tests change it).
+   */
+  recordGraceMs?: number;
+}
 
 /**
  * The PostgreSQL provider: one instance per server process. It keeps a small pool per target and
@@ -33,7 +39,8 @@ export function createPostgresProvider(options: PostgresProviderOptions = {}): P
     kind: "postgresql",
     testConnection,
     prepare: (password) => scramVerifier(password),
-    create: (target, spec) => createLogin({ pool, queues, revoke }, target, spec),
+    create: (target, spec) =>
+      createLogin({ pool, queues, revoke, recordGraceMs: options.recordGraceMs }, target, spec),
     renew: (target, login, validUntil) => renewLogin(pool, target, login, validUntil),
     revoke,
     listManaged: (target, installId) => listManagedLogins(pool, target, installId),
