@@ -98,9 +98,9 @@ async function gatedBy(
  * row, and COMMIT only once it has (most of a mint's time here is the target's own `CREATE
  * ROLE`, which now overlaps the store's round trip). Until COMMIT the role exists only inside
  * this transaction: no one else can see it or log in with it, and if this process dies the
- * target rolls it back when the connection drops. The transaction is never held open waiting
- * for the store: if the statements are answered and the row is still not committed a moment
- * later (RECORD_GRACE_MS), it is rolled back and `early` returned.
+ * target rolls it back when the connection drops. The transaction waits for the store only
+ * briefly: if the statements are answered and the row is still not committed a moment later
+ * (RECORD_GRACE_MS), it is rolled back and `early` returned.
  */
 async function mint(sql: Sql, spec: LoginSpec, verifier: string, gate?: Gate): Promise<Outcome> {
   // A row already refused by the time this mint's turn came: the target hears nothing of it.
