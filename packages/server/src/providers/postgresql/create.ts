@@ -131,25 +131,21 @@ async function mint(sql: Sql, spec: LoginSpec, verifier: string, gate?: Gate): P
         ["guard", conn.unsafe(AFTER_GRANTS)],
       );
     }
-    let outcome: Outcome = "committed";
-    let refused: unknown;
-    // Already recorded: COMMIT goes out with the rest, as without a gate.
-    if (gate && !gate.now?.recorded) {
-      const answers = Promise.allSettled(steps.map(([, query]) => query));
-      const first = await gatedBy(gate, answers);
-      if (first === "early") outcome = "early";
-      else if (!first.recorded) refused = first.error;
-    }
-    const end = outcome === "committed" && refused === undefined ? "COMMIT" : "ROLLBACK";
-    steps.push(["commit", end === "COMMIT" ? conn`COMMIT` : conn`ROLLBACK`]);
+    // Already recorded (or no gate): COMMIT goes out with the rest.
+    const heard =
+      gate && !gate.now?.recorded
+        ? await gatedBy(gate, Promise.allSettled(steps.map(([, query]) => query)))
+        : ({ recorded: true } as const);
+    const commit = heard !== "early" && heard.recorded;
+    steps.push(["commit", commit ? conn`COMMIT` : conn`ROLLBACK`]);
     // Every answer is awaited before the connection goes back, so it returns idle, never mid-transaction.
     const settled = await Promise.allSettled(steps.map(([, query]) => query));
-    if (refused !== undefined) throw new NotRecorded(refused);
+    if (heard !== "early" && !heard.recorded) throw new NotRecorded(heard.error);
     // The first failure is the cause; the ones after it are PostgreSQL refusing the rest.
     const failed = settled.findIndex((r) => r.status === "rejected");
     const first = settled[failed];
     if (first?.status === "rejected") throw new StepError(steps[failed]![0], first.reason);
-    return outcome;
+    return commit ? "committed" : "early";
   } finally {
     conn.release();
   }
