@@ -4,9 +4,9 @@ import { type Failure, readFailure, toProviderError } from "./errors.js";
 import { AFTER_GRANTS, BEFORE_GRANTS, lineOf, renderGrants } from "./grants.js";
 import { isLoginName } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
+import type { MintLanes } from "./lane.js";
 import type { SerialQueues } from "./queue.js";
 import { quoteLiteral } from "./quote.js";
-import { reserveConnection } from "./reserve.js";
 import { retryConcurrentUpdate } from "./retry.js";
 import { scramVerifier } from "./scram.js";
 import { formatTag } from "./tag.js";
@@ -86,6 +86,11 @@ async function gatedBy(
   }
 }
 
+/** A mint whose statements are all written: its turn is over, its answers still to come. */
+interface Sent {
+  finished: Promise<Outcome>;
+}
+
 /**
  * The role, its comment and its grants in ONE transaction, sent as one pipeline: BEGIN through
  * COMMIT leave together and their answers come back together, so a mint costs one round trip to
@@ -101,19 +106,33 @@ async function gatedBy(
  * target rolls it back when the connection drops. The transaction waits for the store only
  * briefly: if the statements are answered and the row is still not committed a moment later
  * (RECORD_GRACE_MS), it is rolled back and `early` returned.
+ *
+ * The turn ends once COMMIT or ROLLBACK is written; the next mint's statements follow on the
+ * same connection (MintLanes), and this one's answers are read from `finished`.
  */
-async function mint(sql: Sql, spec: LoginSpec, verifier: string, gate?: Gate): Promise<Outcome> {
+async function mint(
+  lanes: MintLanes,
+  key: string,
+  sql: Sql,
+  spec: LoginSpec,
+  verifier: string,
+  gate?: Gate,
+): Promise<Sent> {
   // A row already refused by the time this mint's turn came: the target hears nothing of it.
   if (gate?.now && !gate.now.recorded) throw new NotRecorded(gate.now.error);
   const grants = renderGrants(spec.grants, spec.login);
-  const conn = await reserveConnection(sql);
+  const turn = await lanes.take(key, sql);
+  const { conn } = turn;
+  const steps: [Step, PromiseLike<unknown>][] = [];
+  // Every answer is awaited before the connection goes back, so it returns idle, never mid-transaction.
+  const answered = () => Promise.allSettled(steps.map(([, query]) => query));
   try {
     const expiry = spec.validUntil
       ? conn` VALID UNTIL ${conn.unsafe(quoteLiteral(spec.validUntil.toISOString()))}`
       : conn``;
     // INHERIT, so a template's `GRANT app_reader TO {{name}}` gives the login that role's rights
     // without a SET ROLE the application would not know to run.
-    const steps: [Step, PromiseLike<unknown>][] = [
+    steps.push(
       ["begin", conn`BEGIN`],
       [
         "role",
@@ -123,7 +142,7 @@ async function mint(sql: Sql, spec: LoginSpec, verifier: string, gate?: Gate): P
         "role",
         conn`COMMENT ON ROLE ${conn(spec.login)} IS ${conn.unsafe(quoteLiteral(formatTag(spec.tag)))}`,
       ],
-    ];
+    );
     if (grants !== null) {
       steps.push(
         ["role", conn.unsafe(BEFORE_GRANTS)],
@@ -133,21 +152,22 @@ async function mint(sql: Sql, spec: LoginSpec, verifier: string, gate?: Gate): P
     }
     // Already recorded (or no gate): COMMIT goes out with the rest.
     const heard =
-      gate && !gate.now?.recorded
-        ? await gatedBy(gate, Promise.allSettled(steps.map(([, query]) => query)))
-        : ({ recorded: true } as const);
+      gate && !gate.now?.recorded ? await gatedBy(gate, answered()) : ({ recorded: true } as const);
     const commit = heard !== "early" && heard.recorded;
     steps.push(["commit", commit ? conn`COMMIT` : conn`ROLLBACK`]);
-    // Every answer is awaited before the connection goes back, so it returns idle, never mid-transaction.
-    const settled = await Promise.allSettled(steps.map(([, query]) => query));
-    if (heard !== "early" && !heard.recorded) throw new NotRecorded(heard.error);
-    // The first failure is the cause; the ones after it are PostgreSQL refusing the rest.
-    const failed = settled.findIndex((r) => r.status === "rejected");
-    const first = settled[failed];
-    if (first?.status === "rejected") throw new StepError(steps[failed]![0], first.reason);
-    return commit ? "committed" : "early";
+    const finished = answered().then((settled): Outcome => {
+      if (heard !== "early" && !heard.recorded) throw new NotRecorded(heard.error);
+      // The first failure is the cause; the ones after it are PostgreSQL refusing the rest.
+      const failed = settled.findIndex((r) => r.status === "rejected");
+      const first = settled[failed];
+      if (first?.status === "rejected") throw new StepError(steps[failed]![0], first.reason);
+      return commit ? "committed" : "early";
+    });
+    return { finished };
   } finally {
-    conn.release();
+    // Never hand on a connection mid-transaction, whatever threw above.
+    if (steps.length > 0 && steps.at(-1)![0] !== "commit") steps.push(["commit", conn`ROLLBACK`]);
+    lanes.hold(key, turn, answered());
   }
 }
 
@@ -176,6 +196,7 @@ function explain(err: StepError | unknown, spec: LoginSpec, grants: string | nul
 export interface CreateDeps {
   pool(target: TargetConnection): Sql;
   queues: SerialQueues;
+  lanes: MintLanes;
   /** Best-effort removal of a login a broken template committed half-way. */
   revoke(target: TargetConnection, login: string): Promise<unknown>;
   /** RECORD_GRACE_MS unless given (tests). */
@@ -203,11 +224,14 @@ export async function createLogin(
   }
   const sql = deps.pool(target);
   // One mint at a time per target database: PostgreSQL fails parallel GRANTs on one object with
-  // `tuple concurrently updated` rather than making them wait. The retry covers other replicas.
+  // `tuple concurrently updated` rather than making them wait. The retry covers other replicas;
+  // it queues again, so a colliding mint's pause holds no one else's turn.
+  const key = targetAddress(target);
   const run = (g?: Gate) =>
-    deps.queues.run(targetAddress(target), () =>
-      retryConcurrentUpdate(() => mint(sql, spec, verifier, g), unwrap),
-    );
+    retryConcurrentUpdate(async () => {
+      const { finished } = await deps.queues.run(key, () => mint(deps.lanes, key, sql, spec, verifier, g));
+      return finished;
+    }, unwrap);
   try {
     if ((await run(gate)) === "early") {
       // The store was slower than the target: wait for the row outside the queue, then mint as

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogin } from "./create.js";
 import { CutBatches } from "./cut-batch.js";
 import { DropBatches } from "./drop-batch.js";
+import { MintLanes } from "./lane.js";
 import { TargetPools } from "./pool.js";
 import { SerialQueues } from "./queue.js";
 import { revokeLogin } from "./revoke.js";
@@ -10,6 +11,7 @@ import { adminKinds, type Fixture, fixture, within } from "./testing.js";
 describe.each(adminKinds)("access cut together ($kind admin)", ({ kind }) => {
   const pools = new TargetPools();
   const pool = pools.get.bind(pools);
+  const lanes = new MintLanes();
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture(kind);
@@ -19,11 +21,11 @@ describe.each(adminKinds)("access cut together ($kind admin)", ({ kind }) => {
   it("revocations that arrive together share one pipeline: every session ends, every login is refused and gone", async () => {
     const queues = new SerialQueues();
     const cuts = new CutBatches();
-    const drops = new DropBatches(queues);
+    const drops = new DropBatches(queues, lanes);
     const revoke = (login: string) => revokeLogin({ pool, cuts, drops }, f.target, login);
     const specs = Array.from({ length: 10 }, () => f.spec());
     for (const spec of specs)
-      await createLogin({ pool, queues, revoke: (_, l) => revoke(l) }, f.target, spec);
+      await createLogin({ pool, queues, lanes, revoke: (_, l) => revoke(l) }, f.target, spec);
     const sessions = specs.map((s) => f.connect(s.login, s.password));
     await Promise.all(sessions.map((s) => s`SELECT 1`));
     const missing = f.spec().login; // never created: its answer is its own

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogin } from "./create.js";
 import { CutBatches } from "./cut-batch.js";
 import { DropBatches } from "./drop-batch.js";
+import { MintLanes } from "./lane.js";
 import { targetAddress, TargetPools } from "./pool.js";
 import { SerialQueues } from "./queue.js";
 import { revokeLogin } from "./revoke.js";
@@ -11,6 +12,7 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
   const pools = new TargetPools();
   const pool = pools.get.bind(pools);
   const cuts = new CutBatches();
+  const lanes = new MintLanes();
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture(kind);
@@ -28,7 +30,7 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
     const revoke = (target: typeof f.target, login: string) =>
       revokeLogin({ pool, cuts, drops }, target, login);
     const specs = Array.from({ length: count }, () => f.spec());
-    for (const spec of specs) await createLogin({ pool, queues, revoke }, f.target, spec);
+    for (const spec of specs) await createLogin({ pool, queues, lanes, revoke }, f.target, spec);
     return specs;
   }
 
@@ -39,7 +41,7 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
 
   it("are dropped in one transaction, and every login is refused and gone", async () => {
     const queues = new SerialQueues();
-    const drops = new DropBatches(queues);
+    const drops = new DropBatches(queues, lanes);
     const specs = await mint(queues, drops, 10);
     const session = f.connect(specs[0]!.login, specs[0]!.password);
     await session`SELECT 1`;
@@ -61,7 +63,7 @@ describe.each(adminKinds)("drops waiting together ($kind admin)", ({ kind }) => 
 
   it("a login that cannot be dropped holds up none of the others waiting with it", async () => {
     const queues = new SerialQueues();
-    const drops = new DropBatches(queues);
+    const drops = new DropBatches(queues, lanes);
     const specs = await mint(queues, drops, 4);
     const stuck = specs[1]!;
     // A table of its own in another database: DROP OWNED only reaches the current one, so

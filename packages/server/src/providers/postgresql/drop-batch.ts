@@ -1,4 +1,5 @@
 import { firstFailure, pipeline, signalSessions } from "./pipeline.js";
+import type { MintLanes } from "./lane.js";
 import type { Sql } from "./pool.js";
 import type { SerialQueues } from "./queue.js";
 import { reserveConnection } from "./reserve.js";
@@ -56,7 +57,11 @@ export class DropBatches {
   /** Transactions run and logins they dropped (for tests and metrics). */
   readonly stats = { batches: 0, logins: 0 };
 
-  constructor(private readonly queues: SerialQueues) {}
+  constructor(
+    private readonly queues: SerialQueues,
+    /** Mints hand their turn on before their COMMIT is answered; a drop waits for that answer. */
+    private readonly lanes: MintLanes,
+  ) {}
 
   /** Logins waiting for their turn (for tests). */
   get waiting(): number {
@@ -75,6 +80,7 @@ export class DropBatches {
   }
 
   async #runNext(sql: Sql, queue: string): Promise<void> {
+    await this.lanes.quiet(queue);
     const batch = this.#waiting.take(sql, MAX_BATCH);
     if (this.#waiting.has(sql)) this.#schedule(sql, queue);
     if (batch.length === 0) return;

@@ -5,6 +5,7 @@ import { loginName } from "./login-name.js";
 import { type PoolOptions, TargetPools } from "./pool.js";
 import { CutBatches } from "./cut-batch.js";
 import { DropBatches } from "./drop-batch.js";
+import { MintLanes } from "./lane.js";
 import { SerialQueues } from "./queue.js";
 import { renewLogin } from "./renew.js";
 import { scramVerifier } from "./scram.js";
@@ -31,16 +32,17 @@ export interface PostgresProviderOptions extends PoolOptions {
 export function createPostgresProvider(options: PostgresProviderOptions = {}): Provider {
   const pools = new TargetPools(options);
   const queues = new SerialQueues();
+  const lanes = new MintLanes();
   const pool = pools.get.bind(pools);
   const cuts = new CutBatches();
-  const drops = new DropBatches(queues);
+  const drops = new DropBatches(queues, lanes);
   const revoke: Provider["revoke"] = (target, login) => revokeLogin({ pool, cuts, drops }, target, login);
   return {
     kind: "postgresql",
     testConnection,
     prepare: (password) => scramVerifier(password),
     create: (target, spec) =>
-      createLogin({ pool, queues, revoke, recordGraceMs: options.recordGraceMs }, target, spec),
+      createLogin({ pool, queues, lanes, revoke, recordGraceMs: options.recordGraceMs }, target, spec),
     renew: (target, login, validUntil) => renewLogin(pool, target, login, validUntil),
     revoke,
     listManaged: (target, installId) => listManagedLogins(pool, target, installId),
