@@ -47,37 +47,27 @@ describe("MintLanes", () => {
     expect(lanes.size).toBe(0);
   });
 
-  it("lets a third mint onto the connection only once the first is answered, when two may be in flight", async () => {
-    const lanes = new MintLanes(2);
-    const { sql, conns } = fakePool();
-    const a = answers();
-    lanes.hold("t", await lanes.take("t", sql), a.promise);
-    lanes.hold("t", await lanes.take("t", sql), answers().promise);
-    let third: unknown;
-    void lanes.take("t", sql).then((turn) => (third = turn));
-    await settle();
-    expect(third).toBeUndefined();
-    a.resolve();
-    await settle();
-    expect(third).toMatchObject({ conn: conns[0] });
-    expect(conns).toHaveLength(1);
-  });
-
-  it("chains up to MAX_CHAINED mints on a connection before the next one waits", async () => {
-    const lanes = new MintLanes();
-    const { sql, conns } = fakePool();
-    const first = answers();
-    lanes.hold("t", await lanes.take("t", sql), first.promise);
-    for (let i = 1; i < MAX_CHAINED; i++) lanes.hold("t", await lanes.take("t", sql), answers().promise);
-    let next: unknown;
-    void lanes.take("t", sql).then((turn) => (next = turn));
-    await settle();
-    expect(next).toBeUndefined();
-    first.resolve();
-    await settle();
-    expect(next).toMatchObject({ conn: conns[0] });
-    expect(conns).toHaveLength(1);
-  });
+  it.each([
+    { limit: 2, make: () => new MintLanes(2) },
+    { limit: MAX_CHAINED, make: () => new MintLanes() },
+  ])(
+    "chains up to $limit mints on a connection before the next one waits for the first's answers",
+    async ({ limit, make }) => {
+      const lanes = make();
+      const { sql, conns } = fakePool();
+      const first = answers();
+      lanes.hold("t", await lanes.take("t", sql), first.promise);
+      for (let i = 1; i < limit; i++) lanes.hold("t", await lanes.take("t", sql), answers().promise);
+      let next: unknown;
+      void lanes.take("t", sql).then((turn) => (next = turn));
+      await settle();
+      expect(next).toBeUndefined();
+      first.resolve();
+      await settle();
+      expect(next).toMatchObject({ conn: conns[0] });
+      expect(conns).toHaveLength(1);
+    },
+  );
 
   it("reserves a fresh connection once the last one went back", async () => {
     const lanes = new MintLanes();

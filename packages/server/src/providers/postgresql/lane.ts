@@ -69,7 +69,8 @@ export class MintLanes {
    */
   hold(key: string, turn: Turn, mine: Promise<unknown>): void {
     const written: Written = {
-      answered: Promise.allSettled([...turn.before.map((m) => m.answered), mine]),
+      // The last one before this covers all the others: answers come back in order.
+      answered: Promise.allSettled([turn.before.at(-1)?.answered, mine]),
       done: false,
     };
     const held: Held = { conn: turn.conn, mints: [...turn.before, written] };
