@@ -2,8 +2,8 @@
 // core's time. Requests are signed before the clock starts; each carries a fresh nonce and a
 // `created` within the server's skew window.
 import { importSigningKey, type SigningKey, signRequest } from "@sikkerkey/signing";
-import { Pool } from "undici";
 import type { Collected, FromClient, RunResult, RunSpec, ToClient } from "./protocol.js";
+import { RawHttpConnection, serializeGet } from "./raw-http.js";
 
 const keys = new Map<string, SigningKey>();
 
@@ -34,46 +34,44 @@ async function presign(spec: RunSpec): Promise<Record<string, string>[][]> {
 }
 
 async function run(spec: RunSpec): Promise<RunResult> {
+  const origin = new URL(spec.baseUrl);
   const signStarted = performance.now();
-  const signed = await presign(spec);
+  const signed = (await presign(spec)).map((list) =>
+    list.map((headers) => serializeGet(origin, spec.path, headers)),
+  );
   const signMs = performance.now() - signStarted;
-  const pool = new Pool(spec.baseUrl, {
-    connections: spec.workers.length,
-    pipelining: 1,
-    keepAliveTimeout: 60_000,
-  });
+  // One connection per worker, each opened and used once before the clock starts: the floor's
+  // connections are open too.
+  const connections = await Promise.all(spec.workers.map(() => RawHttpConnection.open(origin)));
   try {
-    // Open every connection before the clock starts: the floor's connections are open too.
-    await Promise.all(
-      spec.workers.map(async () => {
-        const res = await pool.request({ path: "/healthz", method: "GET" });
-        await res.body.dump();
-      }),
-    );
+    const health = serializeGet(origin, "/healthz", {});
+    await Promise.all(connections.map((c) => c.send(health)));
     const latencies: number[][] = spec.workers.map(() => []);
     const statuses: Record<string, number> = {};
     const collected: Collected[] = [];
     const errors: string[] = [];
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await Promise.all(
       spec.workers.map(async (list, w) => {
+        const connection = connections[w]!;
         for (let i = 0; i < list.length; i++) {
           const t0 = performance.now();
-          const res = await pool.request({ path: spec.path, method: "GET", headers: signed[w]![i]! });
-          const body = await res.body.text();
+          const res = await connection.send(signed[w]![i]!);
           latencies[w]!.push(performance.now() - t0);
-          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-          if (res.statusCode !== 200 && errors.length < 5)
-            errors.push(`${res.statusCode} ${body.slice(0, 300)}`);
-          if (spec.collect && res.statusCode === 200)
-            collected.push(read(spec.keys[list[i]!]!.machineId, body));
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status !== 200 && errors.length < 5) errors.push(`${res.status} ${res.body.slice(0, 300)}`);
+          if (spec.collect && res.status === 200)
+            collected.push(read(spec.keys[list[i]!]!.machineId, res.body));
         }
       }),
     );
     const wallMs = performance.now() - started;
-    return { latencies: latencies.flat(), statuses, wallMs, signMs, collected, errors };
+    const cpu = process.cpuUsage(cpuBefore);
+    const clientCpuMs = (cpu.user + cpu.system) / 1000;
+    return { latencies: latencies.flat(), statuses, wallMs, signMs, clientCpuMs, collected, errors };
   } finally {
-    await pool.close();
+    for (const c of connections) c.close();
   }
 }
 

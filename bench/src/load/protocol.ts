@@ -34,6 +34,11 @@ export interface RunResult {
   wallMs: number;
   /** Time spent signing before the clock started (not part of any measurement). */
   signMs: number;
+  /**
+   * The client's own CPU (user + system) while the clock ran: taken from the same two cores as
+   * the server's, so it is reported beside what it was measured against.
+   */
+  clientCpuMs: number;
   collected: Collected[];
   /** The first few bodies of non-200 answers. */
   errors: string[];

@@ -18,6 +18,7 @@ export async function mintThroughput(ctx: StoreContext): Promise<ScenarioResult>
   const logins = floorLogins("burst", n * sizes.burstRounds);
   let floorMs = 0;
   let oursMs = 0;
+  let clientCpuMs = 0;
   const latencies: number[] = [];
   const rounds: { floorPerS: number; oursPerS: number }[] = [];
   resetPeakRss(pid);
@@ -38,6 +39,7 @@ export async function mintThroughput(ctx: StoreContext): Promise<ScenarioResult>
     if (distinct !== n) throw new Error(`mint throughput: ${n} machines got ${distinct} distinct logins`);
     floorMs += f;
     oursMs += run.wallMs;
+    clientCpuMs += run.clientCpuMs;
     latencies.push(...run.latencies);
     rounds.push({ floorPerS: (n * 1000) / f, oursPerS: (n * 1000) / run.wallMs });
   }
@@ -54,6 +56,7 @@ export async function mintThroughput(ctx: StoreContext): Promise<ScenarioResult>
         op: ">=",
         value: 0.8,
       }),
+      metric("load client CPU per mint (same two cores)", "ms", clientCpuMs / total),
     ],
     serverPeakRssMb: peak,
     details: { rounds, oursLatency: summarize(latencies) },

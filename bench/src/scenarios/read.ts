@@ -36,6 +36,7 @@ export async function readWithinLease(ctx: StoreContext): Promise<ScenarioResult
     const oursWorkers = sized(await reads(ctx, { path, machines, workers: warm }));
 
     const rounds: { floorRps: number; oursRps: number; floorP99: number; oursP99: number }[] = [];
+    const clientCpu = { ours: 0, floor: 0 };
     const oursAll: number[] = [];
     const floorAll: number[] = [];
     let floorPeak: number | null = null;
@@ -51,6 +52,8 @@ export async function readWithinLease(ctx: StoreContext): Promise<ScenarioResult
       resetPeakRss(pid);
       const o = await oursCpu.during(() => reads(ctx, { path, machines, workers: oursWorkers }));
       oursPeak = Math.max(oursPeak ?? 0, peakRssMb(pid) ?? 0);
+      clientCpu.floor += f.clientCpuMs;
+      clientCpu.ours += o.clientCpuMs;
       floorAll.push(...f.latencies);
       oursAll.push(...o.latencies);
       rounds.push({
@@ -77,6 +80,12 @@ export async function readWithinLease(ctx: StoreContext): Promise<ScenarioResult
         metric("p99", "ms", median(rounds.map((r) => r.oursP99)), median(rounds.map((r) => r.floorP99))),
         metric("p50", "ms", ours.p50, base.p50),
         metric("server CPU per read", "ms", oursCpu.per(oursAll.length), floorCpu.per(floorAll.length)),
+        metric(
+          "load client CPU per read",
+          "ms",
+          clientCpu.ours / oursAll.length,
+          clientCpu.floor / floorAll.length,
+        ),
       ],
       serverPeakRssMb: oursPeak,
       details: { rounds, ours, floor: base, floorPeakRssMb: floorPeak },
