@@ -42,7 +42,7 @@ async function run(spec: RunSpec): Promise<RunResult> {
   const signMs = performance.now() - signStarted;
   // One connection per worker, each opened and used once before the clock starts: the floor's
   // connections are open too.
-  const connections = await Promise.all(spec.workers.map(() => RawHttpConnection.open(origin)));
+  const connections = await openAll(origin, spec.workers.length);
   try {
     const health = serializeGet(origin, "/healthz", {});
     await Promise.all(connections.map((c) => c.send(health)));
@@ -73,6 +73,15 @@ async function run(spec: RunSpec): Promise<RunResult> {
   } finally {
     for (const c of connections) c.close();
   }
+}
+
+/** Opens `count` connections, or none: one that fails closes those that opened. */
+async function openAll(origin: URL, count: number): Promise<RawHttpConnection[]> {
+  const opened = await Promise.allSettled(Array.from({ length: count }, () => RawHttpConnection.open(origin)));
+  const failed = opened.find((o) => o.status === "rejected");
+  if (!failed) return opened.map((o) => (o as PromiseFulfilledResult<RawHttpConnection>).value);
+  for (const o of opened) if (o.status === "fulfilled") o.value.close();
+  throw failed.reason;
 }
 
 function read(machineId: string, body: string): Collected {
