@@ -77,7 +77,9 @@ async function run(spec: RunSpec): Promise<RunResult> {
 
 /** Opens `count` connections, or none: one that fails closes those that opened. */
 async function openAll(origin: URL, count: number): Promise<RawHttpConnection[]> {
-  const opened = await Promise.allSettled(Array.from({ length: count }, () => RawHttpConnection.open(origin)));
+  const opened = await Promise.allSettled(
+    Array.from({ length: count }, () => RawHttpConnection.open(origin)),
+  );
   const failed = opened.find((o) => o.status === "rejected");
   if (!failed) return opened.map((o) => (o as PromiseFulfilledResult<RawHttpConnection>).value);
   for (const o of opened) if (o.status === "fulfilled") o.value.close();
