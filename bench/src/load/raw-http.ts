@@ -10,16 +10,15 @@ import { connect, type Socket } from "node:net";
  */
 export class RawHttpConnection {
   readonly #socket: Socket;
-  #chunks: Buffer[] = [];
-  #buffered = 0;
+  /** What has arrived and is not yet part of an answer. */
+  #pending: Buffer = Buffer.alloc(0);
   #waiter: { resolve(r: RawResponse): void; reject(e: Error): void } | null = null;
   #failure: Error | null = null;
 
   private constructor(socket: Socket) {
     this.#socket = socket;
     socket.on("data", (chunk: Buffer) => {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
+      this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
       this.#tryAnswer();
     });
     socket.on("error", (error) => this.#fail(error));
@@ -61,20 +60,16 @@ export class RawHttpConnection {
 
   #tryAnswer(): void {
     if (!this.#waiter) return;
-    const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#buffered);
-    this.#chunks = [data];
     let parsed: { response: RawResponse; length: number } | null;
     try {
-      parsed = parseResponse(data);
+      parsed = parseResponse(this.#pending);
     } catch (error) {
       this.#fail(error as Error);
       this.#socket.destroy();
       return;
     }
     if (!parsed) return;
-    const rest = data.subarray(parsed.length);
-    this.#chunks = rest.length > 0 ? [rest] : [];
-    this.#buffered = rest.length;
+    this.#pending = this.#pending.subarray(parsed.length);
     const waiter = this.#waiter;
     this.#waiter = null;
     waiter.resolve(parsed.response);
