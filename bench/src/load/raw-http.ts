@@ -5,7 +5,7 @@ import { connect, type Socket } from "node:net";
  * reads the answers, one at a time, with nothing else in between. The load client shares two
  * cores with the server it measures, so what it spends per request is taken from the server:
  * undici's `Pool` spent 0.4–1.1 ms of CPU per request in warm bursts of a hundred first reads,
- * this 0.2–0.4 ms (docs/performance.md, "a load client that costs less"). It speaks only what
+ * this 0.2–0.4 ms (docs/performance-log.md, "a load client that costs less"). It speaks only what
  * the bench needs: GET, plain HTTP, answers framed by `content-length` or chunked.
  */
 export class RawHttpConnection {

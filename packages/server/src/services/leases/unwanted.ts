@@ -34,7 +34,7 @@ export const grantHeld = sql`(exists (select 1 from ${schema.machineGrants} g
 // index; the trash's take a scan of the active leases (without fresh statistics, which PGlite
 // never gathers, the planner expects a few hundred): 30-50 ms with 100,000 of them here, once a
 // pass that lists them all anyway. A lost grant has no row to start from, and checking every
-// live lease's grant took 0.3-0.8 s at 100,000 (docs/performance.md), so the pass leaves grants
+// live lease's grant took 0.3-0.8 s at 100,000 (docs/performance-log.md), so the pass leaves grants
 // alone: an ungrant marks its logins in its own transaction (revoke-ops.ts), which leaves no
 // window to cover. Only switching a policy to revoke on disable checks them, for its one secret.
 const inTrash = sql`${l}.secret_id in (select s.id from ${schema.secrets} s where s.deleted_at is not null)`;

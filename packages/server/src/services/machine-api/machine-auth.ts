@@ -107,7 +107,7 @@ export function createMachineAuthenticator(deps: MachineAuthDeps): MachineAuthen
 
   // Signed requests being authenticated right now. While others are, a verify goes to libuv's
   // thread pool and the event loop serves them meanwhile; a lone request verifies inline, which
-  // is quicker than handing it over (docs/performance.md, "the verify on libuv's thread pool").
+  // is quicker than handing it over (docs/performance-log.md, "the verify on libuv's thread pool").
   let authenticating = 0;
   const verifyKey = (key: VerifyKey): VerifyKey => ({
     verify: (signature, data) =>
