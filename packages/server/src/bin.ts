@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import { openStoreEarly } from "./commands/early-store.js";
+import { holdEventLoop } from "./commands/hold-event-loop.js";
 import { ConfigError, parseConfig } from "./config.js";
 import { isSikkerKeyError } from "./errors.js";
 import { describeError, redact } from "./log/index.js";
@@ -53,9 +54,14 @@ common(program.command("start"))
   .option("--trust-proxy", "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
   .action(async (flags: CommonFlags) => {
     const parsed = config(flags);
-    const opening = openStoreEarly(parsed);
-    const { runStart } = await import("./commands/start.js");
-    await runStart(parsed, opening);
+    const release = holdEventLoop();
+    try {
+      const opening = openStoreEarly(parsed);
+      const { runStart } = await import("./commands/start.js");
+      await runStart(parsed, { opening, listening: release });
+    } finally {
+      release();
+    }
   });
 
 common(program.command("rotate-master-key"))

@@ -3,11 +3,16 @@ import type { Config } from "../config.js";
 import { createLogger, describeError } from "../log/index.js";
 import type { Store } from "../store/index.js";
 
-/**
- * `sikkerkey-server start`: serves until SIGINT or SIGTERM, then shuts down cleanly. `opening`
- * is the store when the caller already started opening it (see early-store.ts).
- */
-export async function runStart(config: Config, opening?: Promise<Store>): Promise<void> {
+export interface StartOptions {
+  /** The store, when the caller already started opening it (see early-store.ts). */
+  opening?: Promise<Store> | undefined;
+  /** Called once the server listens (see hold-event-loop.ts). */
+  listening?: () => void;
+}
+
+/** `sikkerkey-server start`: serves until SIGINT or SIGTERM, then shuts down cleanly. */
+export async function runStart(config: Config, options: StartOptions = {}): Promise<void> {
+  const { opening, listening } = options;
   const logger = createLogger({ level: config.logLevel });
   const lease = config.mintingGraceSeconds ? { mintingGraceSeconds: config.mintingGraceSeconds } : undefined;
   const store = opening ? await opening : undefined;
@@ -17,6 +22,7 @@ export async function runStart(config: Config, opening?: Promise<Store>): Promis
     ...(store ? { store } : {}),
   });
   await server.start();
+  listening?.();
   await new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = (signal: NodeJS.Signals) => {
