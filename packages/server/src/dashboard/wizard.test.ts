@@ -114,20 +114,40 @@ describe("the Leased Secret wizard", () => {
   it("saves a wizard edit of a leased secret, keeping the sealed admin password when left blank", async () => {
     const d = new WizardDriver(owner, base);
     await d.complete({ connection: { secretId: "sk_edit" } });
-    const { res } = await owner.post(`${base}/secrets/sk_edit/edit`, { _csrf: owner.csrf() });
-    expect(res.status).toBe(303);
-    const page = await owner.page(res.headers.get("location")!);
-    expect(page.html).toContain("Leave blank to keep the saved password.");
-    const e = new WizardDriver(owner, base);
-    e.draft = /name="draft" value="([^"]+)"/.exec(page.html)![1]!;
-    await e.post("connection", "next", { ...CONNECTION, host: "db2.internal", adminPassword: "" });
-    await e.post("shape", "next", SHAPE);
-    const saved = await e.post("policy", "create", { ...POLICY, lifetime: "20m" });
+    const edit = async () => {
+      const { res } = await owner.post(`${base}/secrets/sk_edit/edit`, { _csrf: owner.csrf() });
+      expect(res.status).toBe(303);
+      const page = await owner.page(res.headers.get("location")!);
+      expect(page.html).toContain("Leave blank to keep the saved password.");
+      const e = new WizardDriver(owner, base);
+      e.draft = /name="draft" value="([^"]+)"/.exec(page.html)![1]!;
+      return { e, page };
+    };
+    const first = await edit();
+    await first.e.post("connection", "next", { ...CONNECTION, adminPassword: "" });
+    await first.e.post("shape", "next", SHAPE);
+    const saved = await first.e.post("policy", "create", { ...POLICY, lifetime: "20m" });
     expect(saved.location).toBe(`${base}/secrets/sk_edit?notice=secret-updated`);
-    const secret = await w.services.secrets.get(w.owner, "sk_edit");
-    expect(secret.leased?.connection.host).toBe("db2.internal");
-    expect(secret.leased?.policy.lifetimeSeconds).toBe(1200);
-    for (const html of [...d.pages, ...e.pages, page.html]) expect(html).not.toContain(ADMIN_PASSWORD);
+    expect((await w.services.secrets.get(w.owner, "sk_edit")).leased?.policy.lifetimeSeconds).toBe(1200);
+
+    // Another host with the saved password would send it there: the password must come again.
+    const second = await edit();
+    await second.e.post("connection", "next", { ...CONNECTION, host: "db2.internal", adminPassword: "" });
+    await second.e.post("shape", "next", SHAPE);
+    const refused = await second.e.post("policy", "create", POLICY);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain("give the admin password again to change the host");
+    expect(refused.html).toMatch(/id="f-adminPassword"[^>]*aria-invalid="true"/);
+    expect((await w.services.secrets.get(w.owner, "sk_edit")).leased?.connection.host).not.toBe(
+      "db2.internal",
+    );
+    await second.e.post("connection", "next", { ...CONNECTION, host: "db2.internal" });
+    await second.e.post("shape", "next", SHAPE);
+    const moved = await second.e.post("policy", "create", POLICY);
+    expect(moved.location).toBe(`${base}/secrets/sk_edit?notice=secret-updated`);
+    expect((await w.services.secrets.get(w.owner, "sk_edit")).leased?.connection.host).toBe("db2.internal");
+    for (const html of [...d.pages, ...first.e.pages, ...second.e.pages, first.page.html, second.page.html])
+      expect(html).not.toContain(ADMIN_PASSWORD);
   });
 
   it("lets only the vault owner write the grants template; an admin sees it read-only", async () => {

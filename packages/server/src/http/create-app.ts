@@ -8,6 +8,7 @@ import type { AppEnv } from "./env.js";
 import { accessLog } from "./middleware/access-log.js";
 import { errorHandler, notFoundHandler } from "./middleware/errors.js";
 import { countRequests } from "./middleware/metrics.js";
+import { noStore } from "./middleware/no-store.js";
 import { refuseUnstorablePath } from "./middleware/path-text.js";
 import { requestContext } from "./middleware/request-context.js";
 import { adminRoutes } from "./routes/admin/index.js";
@@ -36,6 +37,7 @@ export function createHttpApp(deps: HttpDeps): Hono<AppEnv> {
     countRequests(deps.metrics),
     refuseUnstorablePath(),
   );
+  app.use("/v1/*", noStore());
   app.route("/", serviceRoutes(deps));
   app.route("/v1", machineRoutes(deps.services));
   app.route(ADMIN_PREFIX, adminRoutes(deps.services));

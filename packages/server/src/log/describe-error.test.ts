@@ -19,6 +19,23 @@ describe("describeError", () => {
     expect(JSON.stringify(described)).not.toContain("sealed-secret");
   });
 
+  // A real DrizzleQueryError's message spans lines, so its stack repeats `params: …` after the
+  // first line: the logged stack must hold call frames only.
+  it("keeps a multi-line message's parameters out of the logged stack", () => {
+    const error = Object.assign(new Error("Failed query: select 1\nparams: 1fbaa329token-hash,1"), {
+      name: "DrizzleQueryError",
+      query: "select 1",
+      params: ["1fbaa329token-hash", 1],
+      cause: Object.assign(new Error("connection refused"), { code: "ECONNREFUSED" }),
+    });
+    const described = describeError(error);
+    expect(described.stack).toMatch(/^\s+at /);
+    expect(JSON.stringify(described)).not.toContain("token-hash");
+    const plain = describeError(new Error("first line\nsecond line with a value"));
+    expect(plain.stack).toMatch(/^\s+at /);
+    expect(plain.stack).not.toContain("second line");
+  });
+
   it("keeps domain errors' code and message", () => {
     expect(describeError(new SikkerKeyError("NOT_FOUND", "gone"))).toEqual({
       name: "SikkerKeyError",

@@ -39,7 +39,12 @@ function isQueryError(error: Error): boolean {
   return error.name === "DrizzleQueryError" || ("query" in error && "params" in error);
 }
 
-/** The stack without its first line, which repeats the message. */
+/**
+ * The stack's call frames only. The lines before them repeat the message, which for a
+ * DrizzleQueryError spans several lines and ends with `params: …`; dropping just the first line
+ * would keep the parameters.
+ */
 function stackFrames(error: Error): string | undefined {
-  return error.stack?.split("\n").slice(1, 8).join("\n") || undefined;
+  const frames = error.stack?.split("\n").filter((line) => /^\s+at /.test(line));
+  return frames?.slice(0, 7).join("\n") || undefined;
 }

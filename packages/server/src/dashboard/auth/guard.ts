@@ -13,7 +13,13 @@ import { overTls, sessionCookie } from "../http/cookies.js";
 export const readForm: MiddlewareHandler<DashEnv> = async (c, next) => {
   const form: FormFields = {};
   if (c.req.method === "POST") {
-    const body = await c.req.parseBody({ all: true });
+    // A body that claims to be a form but is not one (a broken multipart boundary, say) is the
+    // sender's mistake: a 400, not a 500 and an error in the log.
+    const body = await c.req.parseBody({ all: true }).catch(() => {
+      throw new SikkerKeyError("VALIDATION_FAILED", "the request body is not a form that can be read", [
+        { path: "form", message: "malformed form body" },
+      ]);
+    });
     for (const [key, value] of Object.entries(body)) {
       const strings = (Array.isArray(value) ? value : [value]).filter(
         (v): v is string => typeof v === "string",

@@ -22,7 +22,21 @@ const SEED = Number(process.env["SIKKERKEY_FUZZ_SEED"] ?? 0x5eed);
 /** Hostile values tried per form field, per path parameter and per query key. */
 const PER_FIELD = size(6, VALUES.length);
 const PER_SEGMENT = size(4, PATH_TRICKS.length);
-const QUERY_KEYS = ["notice", "n", "next", "cursor", "q", "action", "machine", "secret", "state", "error"];
+const QUERY_KEYS = [
+  "notice",
+  "n",
+  "next",
+  "cursor",
+  "q",
+  "action",
+  "machine",
+  "secret",
+  "project",
+  "state",
+  "error",
+];
+/** Tried in every query key of every page, not sampled: each once answered with a 500. */
+const QUERY_MUST = ["\u0000", "a\u0000b", "__proto__", "constructor", "toString", "hasOwnProperty"];
 const KEYS_PER_PAGE = size(3, QUERY_KEYS.length);
 
 interface Sent {
@@ -191,6 +205,34 @@ describe("dashboard fuzz: every page and form, hostile values in every field, id
     expect(tried).toBeGreaterThan(100);
     // Reading pages changes nothing (refusals may add audit events).
     expect(storeChanges(before, await snapshot(w.store))).toEqual([]);
+  });
+
+  it("no page answers U+0000 or an Object.prototype name in any query key with a 5xx", async () => {
+    const before = await snapshot(w.store);
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const page of pages) {
+      for (const key of QUERY_KEYS) {
+        for (const value of QUERY_MUST) {
+          const sep = page.includes("?") ? "&" : "?";
+          wrong.push(...judge(await send(b, "GET", `${page}${sep}${key}=${encodeQuery(value)}`)));
+          tried += 1;
+        }
+      }
+    }
+    expect(wrong.slice(0, 20)).toEqual([]);
+    expect(tried).toBe(pages.length * QUERY_KEYS.length * QUERY_MUST.length);
+    expect(storeChanges(before, await snapshot(w.store))).toEqual([]);
+  });
+
+  // The form is read before anything else, sign-in included: anyone could send one.
+  it("a body that claims to be a form but cannot be read is a 400", async () => {
+    const headers = { "content-type": "multipart/form-data; boundary=x" };
+    for (const path of ["/login", "/vaults"]) {
+      const res = await w.app.request(path, { method: "POST", headers, body: "--x\r\nbroken" });
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    }
   });
 
   it("a form sent without its CSRF token, or with another, changes nothing", async () => {

@@ -62,7 +62,8 @@ const NOTICES: Record<string, (n: number) => string> = {
 export function notice(c: Ctx): string | undefined {
   const key = c.req.query("notice");
   const n = Number(c.req.query("n") ?? "0");
-  const make = key ? NOTICES[key] : undefined;
+  // Own keys only: `?notice=__proto__` or `toString` must not reach Object.prototype.
+  const make = key && Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined;
   return make ? make(Number.isSafeInteger(n) ? n : 0) : undefined;
 }
 

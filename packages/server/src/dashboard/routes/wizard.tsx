@@ -140,6 +140,10 @@ export function wizardRoutes(ctx: DashboardContext): Hono<DashEnv> {
       const status = statusForCode(error.code) as ContentfulStatusCode;
       if (error.code === "ALREADY_EXISTS")
         return show(c, v, draft, "connection", { errors: { secretId: error.message } }, status);
+      // A changed host, port, database, user or TLS setting needs the password typed again.
+      const password = error.fieldErrors?.find((f) => f.path === "leased.connection.adminPassword");
+      if (password)
+        return show(c, v, draft, "connection", { errors: { adminPassword: password.message } }, status);
       return show(c, v, draft, "policy", { errors: { form: error.message } }, status);
     }
     ctx.drafts.drop(draft.id);

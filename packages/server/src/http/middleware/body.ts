@@ -80,8 +80,19 @@ export async function readJson<S extends z.ZodType>(
   return { data: validate(schema, raw), raw };
 }
 
-/** Validates the query string (each key's last value) with a schema. */
+/**
+ * Validates the query string with a schema. A key given twice is refused rather than read one
+ * way here and maybe another by a proxy in front (`?reveal=false&reveal=true`).
+ */
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const repeated = Object.entries(c.req.queries()).filter(([, values]) => values.length > 1);
+  if (repeated.length > 0) {
+    throw new SikkerKeyError(
+      "VALIDATION_FAILED",
+      "the query string is not valid",
+      repeated.map(([key]) => ({ path: key, message: "given more than once" })),
+    );
+  }
   const query = c.req.query();
   refuseUnstorable(query, "query string");
   return validate(schema, query, "query string");

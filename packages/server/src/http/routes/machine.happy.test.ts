@@ -39,6 +39,17 @@ describe("machine API: happy path", () => {
     expect(event).toMatchObject({ machineId: machine.id, secretId: world.secretId, outcome: "success" });
   });
 
+  // Machine reads carry no Authorization header: a shared cache must not keep their answers.
+  it("tells every cache not to store a secret, a revealed field or a refusal", async () => {
+    const world = await createWorld(h);
+    const machine = await enrollMachine(h, world, { autoApprove: true });
+    const read = await signed(h, `/v1/secrets/${world.secretId}`, { keyId: machine.id, key: machine.key });
+    const revealed = await h.admin("GET", `/v1/admin/secrets/${world.secretId}?reveal=true`);
+    const missing = await signed(h, "/v1/secrets/sk_nothing_here", { keyId: machine.id, key: machine.key });
+    expect([read.status, revealed.status, missing.status]).toEqual([200, 200, 404]);
+    for (const res of [read, revealed, missing]) expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("is last seen when it enrolls, and the stamp moves at most once a minute after that", async () => {
     const world = await createWorld(h);
     const enrolledAt = h.clock.now().toISOString();

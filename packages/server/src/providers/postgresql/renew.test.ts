@@ -34,6 +34,16 @@ describe.each(adminKinds)("renew and listManaged ($kind admin)", ({ kind }) => {
     expect((await provider.listManaged(f.target, spec.tag.installId))[0]?.validUntil).toBeNull();
   });
 
+  it("renews a role whose name holds a dot or a quote as that one role", async () => {
+    for (const name of [`sk.dotted_${kind}`, `sk"quoted_${kind}`]) {
+      await f.pg.query(`CREATE ROLE "${name.replaceAll('"', '""')}" LOGIN`);
+      const until = new Date(Date.now() + 600_000);
+      await provider.renew(f.target, name, until);
+      const [row] = await f.pg.query("SELECT rolvaliduntil AS v FROM pg_roles WHERE rolname = $1", [name]);
+      expect((row!.v as Date).getTime()).toBe(until.getTime());
+    }
+  });
+
   it("renewing a login that is gone fails clearly, not retryably", async () => {
     const err = await provider.renew(f.target, "sk_gone__m__00000000", new Date()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);

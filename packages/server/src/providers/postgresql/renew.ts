@@ -3,7 +3,7 @@ import { ProviderError } from "../provider.js";
 import { NO_SUCH_ROLE, toProviderError } from "./errors.js";
 import { MAX_IDENTIFIER_BYTES } from "./login-name.js";
 import { type Sql, targetAddress } from "./pool.js";
-import { quoteLiteral } from "./quote.js";
+import { quoteIdent, quoteLiteral } from "./quote.js";
 import { retryConcurrentUpdate } from "./retry.js";
 
 /**
@@ -24,7 +24,8 @@ export async function renewLogin(
   const until = validUntil ? validUntil.toISOString() : "infinity";
   try {
     await retryConcurrentUpdate(
-      () => sql`ALTER ROLE ${sql(login)} VALID UNTIL ${sql.unsafe(quoteLiteral(until))}`,
+      // quoteIdent, not sql(login): postgres.js splits an identifier on `.`, a role name may hold one.
+      () => sql`ALTER ROLE ${sql.unsafe(quoteIdent(login))} VALID UNTIL ${sql.unsafe(quoteLiteral(until))}`,
     );
   } catch (err) {
     throw toProviderError(

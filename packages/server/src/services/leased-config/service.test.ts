@@ -60,13 +60,56 @@ describe("leased configuration", () => {
 
   it("keeps the admin password when a patch omits it, and changes it when given", async () => {
     const { secret } = await seedLeased(h, { connection: { adminPassword: "first-password" } });
-    await update(secret.id, { connection: { adminUser: "admin2" } });
-    expect(await h.configs.target(secret.id)).toMatchObject({
-      adminUser: "admin2",
-      adminPassword: "first-password",
-    });
+    await update(secret.id, { policy: { lifetimeSeconds: 120 }, shape: { passwordLength: 40 } });
+    expect(await h.configs.target(secret.id)).toMatchObject({ adminPassword: "first-password" });
     await update(secret.id, { connection: { adminPassword: "second-password" } });
     expect((await h.configs.target(secret.id)).adminPassword).toBe("second-password");
+  });
+
+  // Otherwise whoever may edit the connection could point it at a server of their own and have
+  // the saved password sent there.
+  it("asks for the admin password again when the connection it is sent over changes", async () => {
+    const { secret } = await seedLeased(h, { connection: { adminPassword: "first-password" } });
+    const changes = [
+      { host: "elsewhere.test" },
+      { port: 15432 },
+      { database: "other" },
+      { adminUser: "admin2" },
+      { tlsMode: "require" as const },
+      {
+        tlsMode: "verify-full" as const,
+        caPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      },
+    ];
+    for (const connection of changes) {
+      const refused = await update(secret.id, { connection }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isSikkerKeyError(refused) && refused.code, `${JSON.stringify(connection)}: ${refused}`).toBe(
+        "INVALID_LEASE_POLICY",
+      );
+      expect(isSikkerKeyError(refused) && refused.fieldErrors).toEqual([
+        expect.objectContaining({ path: "leased.connection.adminPassword" }),
+      ]);
+    }
+    // Nothing changed; the same values again need no password.
+    expect(await h.configs.target(secret.id)).toMatchObject({
+      host: "db.test",
+      port: 5432,
+      database: "app",
+      adminUser: "admin",
+      adminPassword: "first-password",
+    });
+    await update(secret.id, { connection: { host: "db.test", adminUser: "admin" } });
+    await update(secret.id, {
+      connection: { host: "moved.test", adminUser: "admin2", adminPassword: "pw2" },
+    });
+    expect(await h.configs.target(secret.id)).toMatchObject({
+      host: "moved.test",
+      adminUser: "admin2",
+      adminPassword: "pw2",
+    });
   });
 
   it("lets only the vault owner set or change the grants template", async () => {
@@ -122,18 +165,23 @@ describe("leased configuration", () => {
   it("refuses to move a secret to another database while its logins are live", async () => {
     const { secret, machines } = await seedLeased(h);
     await h.engine.read(secret, machines[0]!, {});
-    expect(await codeOf(update(secret.id, { connection: { database: "elsewhere" } }))).toBe("CONFLICT");
-    await update(secret.id, { connection: { adminUser: "rotated" } }); // same database: fine
+    const moved = { database: "elsewhere", adminPassword: "pw" };
+    expect(await codeOf(update(secret.id, { connection: moved }))).toBe("CONFLICT");
+    // Another admin role could not drop what this one granted (2BP01): refused as well.
+    const rotated = { adminUser: "rotated", adminPassword: "pw" };
+    expect(await codeOf(update(secret.id, { connection: rotated }))).toBe("CONFLICT");
+    await update(secret.id, { connection: { adminPassword: "rotated-pw" } }); // same role: fine
     await h.engine.revokeForSecrets([secret.id], "operator");
-    await update(secret.id, { connection: { database: "elsewhere" } });
-    expect((await h.configs.target(secret.id)).database).toBe("elsewhere");
+    await update(secret.id, { connection: moved });
+    await update(secret.id, { connection: rotated });
+    expect(await h.configs.target(secret.id)).toMatchObject({ database: "elsewhere", adminUser: "rotated" });
   });
 
   it("serves cached targets only while the change stamp matches", async () => {
     const { secret } = await seedLeased(h);
     const first = await h.configs.load(secret.id);
     expect(await h.configs.load(secret.id, first.updatedAt)).toBe(first);
-    await update(secret.id, { connection: { host: "moved.test" } });
+    await update(secret.id, { connection: { host: "moved.test", adminPassword: "pw" } });
     const fresh = await h.configs.load(secret.id);
     expect(fresh.target.host).toBe("moved.test");
     expect(fresh.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
@@ -160,7 +208,7 @@ describe("leased configuration", () => {
     const first = await h.configs.loadMany([a.id, b.id, a.id, "sec_missing"]);
     expect([...first.keys()].sort()).toEqual([a.id, b.id].sort());
     expect(await h.configs.load(a.id, first.get(a.id)!.updatedAt)).toBe(first.get(a.id));
-    await update(a.id, { connection: { host: "moved.test" } });
+    await update(a.id, { connection: { host: "moved.test", adminPassword: "pw" } });
     const second = await h.configs.loadMany([a.id, b.id]);
     expect(second.get(a.id)!.target.host).toBe("moved.test");
     expect(second.get(b.id)).toBe(first.get(b.id)); // unchanged: not opened again

@@ -12,7 +12,7 @@ import type { Provider, TargetConnection } from "../../providers/provider.js";
 import { type Db, schema } from "../../store/index.js";
 import { SingleFlight } from "../single-flight.js";
 import { ConfigCache, type LoadedConfig, targetKey, toLoaded } from "./loaded.js";
-import { mergePatch, movesTarget, toValues, toView } from "./values.js";
+import { changesAdmin, mergePatch, movesTarget, toValues, toView } from "./values.js";
 
 export type VaultRole = "owner" | "admin" | "member";
 
@@ -102,17 +102,21 @@ export function createLeasedConfigService(deps: {
         throw ownerOnly();
       }
       const next = mergePatch(row, patch, sealer, clock.now());
-      if (movesTarget(row, next)) {
-        // Logins live in the old database and only the old details can remove them. Mints lock
-        // this row too (FOR SHARE), so none can slip in between this count and the change.
+      const moves = movesTarget(row, next);
+      if (moves || changesAdmin(row, next)) {
+        // Logins live in the old database and only the old details can remove them: another
+        // admin role cannot drop privileges the first one granted (DROP ROLE fails with 2BP01)
+        // and on PostgreSQL 16+ may not even alter its logins. Mints lock this row too (FOR
+        // SHARE), so none can slip in between this count and the change.
         const [live] = await tx
           .select({ n: count() })
           .from(schema.leases)
           .where(and(eq(schema.leases.secretId, secretId), inArray(schema.leases.state, [...LIVE])));
         if ((live?.n ?? 0) > 0) {
+          const what = moves ? "moving the secret to another database" : "changing its admin user";
           throw new SikkerKeyError(
             "CONFLICT",
-            `${live!.n} login(s) minted in ${targetKey(row)} are still live: revoke them before moving the secret to another database`,
+            `${live!.n} login(s) minted in ${targetKey(row)} are still live: revoke them before ${what}`,
           );
         }
       }

@@ -94,7 +94,8 @@ const fullPolicySchema = policyBaseSchema.superRefine(checkPolicy);
 /**
  * Merges a patch into the stored row and checks the result as a whole: the policy's rules
  * span fields (a window shorter than the lifetime, …), so a patch valid on its own can still
- * make the whole invalid. An omitted admin password is kept.
+ * make the whole invalid. An omitted admin password is kept, unless the connection it is sent over
+ * changes.
  */
 export function mergePatch(
   row: LeasedConfigRow,
@@ -119,11 +120,12 @@ export function mergePatch(
   });
   const policy = fullPolicySchema.safeParse(mergedPolicy(row, patch));
   const problems = [
+    ...passwordNeeded(row, c),
     ...prefixed("leased.connection", connection.error),
     ...prefixed("leased.shape", shape.error),
     ...prefixed("leased.policy", policy.error),
   ];
-  if (!connection.success || !shape.success || !policy.success) {
+  if (problems.length > 0 || !connection.success || !shape.success || !policy.success) {
     throw new SikkerKeyError("INVALID_LEASE_POLICY", "the changed configuration is not valid", problems);
   }
   const k = connection.data;
@@ -144,6 +146,35 @@ export function mergePatch(
   };
 }
 
+/**
+ * The saved admin password is sent only where, and as, it was given for. Were a patch allowed to
+ * move the host, port, database, user or TLS settings and keep it, anyone who may edit the
+ * connection could point it at a server of their own and have the password sent there (a
+ * PostgreSQL that asks for it in clear text receives it as is): such a change must bring the
+ * password again.
+ */
+function passwordNeeded(
+  row: LeasedConfigRow,
+  c: NonNullable<LeasedConfigPatch["connection"]>,
+): { path: string; message: string }[] {
+  if (c.adminPassword) return [];
+  const changed = [
+    c.host !== undefined && c.host !== row.host ? "host" : undefined,
+    c.port !== undefined && c.port !== row.port ? "port" : undefined,
+    c.database !== undefined && c.database !== row.database ? "database" : undefined,
+    c.adminUser !== undefined && c.adminUser !== row.adminUser ? "admin user" : undefined,
+    c.tlsMode !== undefined && c.tlsMode !== row.tlsMode ? "TLS mode" : undefined,
+    c.caPem !== undefined && (c.caPem ?? null) !== row.caPem ? "CA" : undefined,
+  ].filter((x) => x !== undefined);
+  if (changed.length === 0) return [];
+  return [
+    {
+      path: "leased.connection.adminPassword",
+      message: `give the admin password again to change the ${changed.join(", ")}: the saved one is only sent where it was given for`,
+    },
+  ];
+}
+
 /** Whether logins minted before the change would live in another database than after it. */
 export function movesTarget(row: LeasedConfigRow, next: Partial<LeasedConfigValues>): boolean {
   return (
@@ -151,6 +182,11 @@ export function movesTarget(row: LeasedConfigRow, next: Partial<LeasedConfigValu
     (next.port ?? row.port) !== row.port ||
     (next.database ?? row.database) !== row.database
   );
+}
+
+/** Whether logins minted before the change were made by another admin role than after it. */
+export function changesAdmin(row: LeasedConfigRow, next: Partial<LeasedConfigValues>): boolean {
+  return (next.adminUser ?? row.adminUser) !== row.adminUser;
 }
 
 /**

@@ -49,6 +49,14 @@ describe("secrets and trash", () => {
         detail: { reveal: true },
       });
       expect(JSON.stringify(event)).not.toContain('"1"');
+      // A proxy could read a repeated key the other way round: refused, nothing revealed.
+      const twice = await h.admin("GET", `/v1/admin/secrets/${world.secretId}?reveal=false&reveal=true`);
+      expect(twice.status).toBe(400);
+      expect(await twice.json()).toMatchObject({
+        code: "VALIDATION_FAILED",
+        errors: [{ path: "reveal", message: "given more than once" }],
+      });
+      expect(await h.events("secret.read")).toHaveLength(1);
     });
 
     it("updates fields under a new version that machines read", async () => {
