@@ -1,9 +1,17 @@
 import { EXIT, type ExitCode, exitCodeForStatus } from "./exit-codes.js";
 
+/** One entry of a problem's `errors`: what is wrong, and where in the request when it says. */
+export interface FieldError {
+  path?: string | undefined;
+  message: string;
+}
+
 export interface ApiErrorInit {
   status: number;
   code: string;
+  /** The problem's detail (or title); the field errors, when any, are appended to it. */
   message: string;
+  fieldErrors?: readonly FieldError[] | undefined;
   requestId?: string | undefined;
 }
 
@@ -13,16 +21,34 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | undefined;
+  readonly detail: string;
+  readonly fieldErrors: readonly FieldError[];
 
   constructor(init: ApiErrorInit) {
-    super(init.message);
+    const fieldErrors = init.fieldErrors ?? [];
+    const listed = fieldErrors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    super(listed.length > 0 ? `${init.message}: ${listed.join("; ")}` : init.message);
     this.status = init.status;
     this.code = init.code;
     this.requestId = init.requestId;
+    this.detail = init.message;
+    this.fieldErrors = fieldErrors;
   }
 
   get exitCode(): ExitCode {
     return exitCodeForStatus(this.status);
+  }
+
+  /** The same refusal with each path told as `rename` gives it (undefined keeps the path). */
+  withPathsNamed(rename: (path: string) => string | undefined): ApiError {
+    if (!this.fieldErrors.some((e) => e.path && rename(e.path) !== undefined)) return this;
+    return new ApiError({
+      status: this.status,
+      code: this.code,
+      message: this.detail,
+      fieldErrors: this.fieldErrors.map((e) => (e.path ? { ...e, path: rename(e.path) ?? e.path } : e)),
+      requestId: this.requestId,
+    });
   }
 }
 
@@ -104,15 +130,17 @@ export function apiErrorFromResponse(status: number, headers: Headers, text: str
     });
   }
   const head = str(problem.detail) ?? str(problem.title) ?? `HTTP ${status}`;
-  const fieldErrors = Array.isArray(problem.errors)
-    ? problem.errors.map((e: { path?: unknown; message?: unknown }) =>
-        str(e.path) ? `${str(e.path)}: ${str(e.message)}` : String(str(e.message)),
-      )
+  const fieldErrors: FieldError[] = Array.isArray(problem.errors)
+    ? problem.errors.map((e: { path?: unknown; message?: unknown }) => ({
+        path: str(e.path),
+        message: String(str(e.message)),
+      }))
     : [];
   return new ApiError({
     status,
     code: problem.code,
-    message: fieldErrors.length > 0 ? `${head}: ${fieldErrors.join("; ")}` : head,
+    message: head,
+    fieldErrors,
     requestId: str(problem.requestId) ?? headerRequestId,
   });
 }

@@ -75,6 +75,18 @@ interface SdkError {
   requestId?: string | undefined;
 }
 
+/** An SDK error told as a CLI error, keeping its code so a command can say more about it. */
+export class MachineError extends CliError {
+  override readonly name = "MachineError";
+  constructor(
+    message: string,
+    exitCode: number,
+    readonly code: string,
+  ) {
+    super(message, exitCode);
+  }
+}
+
 /** An SDK error as the one line and exit code of its class; anything else passes through. */
 export function machineFailure(error: unknown, isSdkError: (e: unknown) => boolean): unknown {
   if (!isSdkError(error)) return error;
@@ -83,5 +95,5 @@ export function machineFailure(error: unknown, isSdkError: (e: unknown) => boole
   // A server's answer names its code and request id, so an operator can find it in the log.
   const text = status > 0 ? `${message} (${code}${requestId ? `, request ${requestId}` : ""})` : message;
   const hint = HINTS[code];
-  return new CliError(hint ? `${text}: ${hint}` : text, exitCode);
+  return new MachineError(hint ? `${text}: ${hint}` : text, exitCode, code);
 }

@@ -86,9 +86,30 @@ describe("sikkerkey enroll", () => {
     await expect(stat(join(home, "identity.json"))).rejects.toThrow();
   });
 
-  it("a taken name is exit 5", async () => {
+  it("a taken name is exit 5 with the server's reason, not a claim that this machine is enrolled", async () => {
+    server.on(
+      "POST",
+      "/v1/enroll",
+      problem(409, "ALREADY_EXISTS", 'a machine named "m1" already exists in this vault'),
+    );
+    const r = await enroll("--name", "m1");
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(
+      'a machine named "m1" already exists in this vault (ALREADY_EXISTS, request req_test)',
+    );
+    expect(r.stderr).toContain("choose another name with --name");
+    expect(r.stderr).not.toContain("already enrolled");
+    expect(r.stderr).not.toContain("--force");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    await expect(stat(join(home, "identity.json"))).rejects.toThrow();
+  });
+
+  it("says the machine is already enrolled only when an identity file is there", async () => {
+    expect((await enroll("--name", "m1")).code).toBe(0);
     server.on("POST", "/v1/enroll", problem(409, "ALREADY_EXISTS", "a machine named m1 exists"));
-    expect((await enroll("--name", "m1")).code).toBe(5);
+    const again = await enroll("--name", "m2");
+    expect(again.code).toBe(5);
+    expect(again.stderr).toContain(`this machine is already enrolled (${join(home, "identity.json")})`);
   });
 
   it("usage errors: no token, a bad name, no server", async () => {

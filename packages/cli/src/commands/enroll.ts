@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { isMachineName } from "@sikkerkey/protocol";
 import type { Identity } from "@sikkerkey/signing";
 import type { Command } from "commander";
 import { CliError, UsageError } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
-import { enrollMachine, sikkerkeyHome } from "../machine-client.js";
+import { enrollMachine, MachineError, sikkerkeyHome } from "../machine-client.js";
 import { checkServerUrl } from "../operator.js";
 import type { JsonOption } from "../options.js";
 import { printJson, printLine } from "../output.js";
@@ -44,10 +45,10 @@ export function registerEnroll(program: Command): void {
         token: opts.token,
         name,
         ...(opts.force ? {} : { home }),
-      }).catch((error: unknown) => explainExisting(error, home));
+      }).catch((error: unknown) => explainRefusal(error, home));
       const path = await files
         .writeIdentityFile(identity, home, { overwrite: Boolean(opts.force) })
-        .catch((error: unknown) => explainExisting(error, home));
+        .catch((error: unknown) => explainRefusal(error, home));
       if (opts.json) return printJson({ ...machine, identityPath: path });
       printLine(
         `Enrolled ${machine.name} as ${machine.machineId} (vault ${machine.vaultId}): ${machine.status}.`,
@@ -66,13 +67,22 @@ function defaultName(): string {
   return isMachineName(full) ? full : (full.split(".")[0] ?? full);
 }
 
-function explainExisting(error: unknown, home: string): never {
+/**
+ * Says what to do about the two conflicts of an enrollment. IDENTITY_EXISTS (from the SDK's look
+ * before enrolling, or the write after) means an identity file is there; the server's
+ * ALREADY_EXISTS means the vault has a machine of that name (this key is new each time), whatever
+ * is in $SIKKERKEY_HOME.
+ */
+function explainRefusal(error: unknown, home: string): never {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === "IDENTITY_EXISTS" || (error instanceof CliError && error.exitCode === EXIT.CONFLICT)) {
+  if (code === "IDENTITY_EXISTS") {
     throw new CliError(
-      `this machine is already enrolled (${home}/identity.json): pass --force to replace that identity, or set SIKKERKEY_HOME to another folder`,
+      `this machine is already enrolled (${join(home, "identity.json")}): pass --force to replace that identity, or set SIKKERKEY_HOME to another folder`,
       EXIT.CONFLICT,
     );
+  }
+  if (error instanceof MachineError && error.code === "ALREADY_EXISTS") {
+    throw new CliError(`${error.message}: choose another name with --name`, error.exitCode);
   }
   throw error;
 }

@@ -6,9 +6,10 @@ import {
   leasedConfigPatchSchema,
   leasedConfigSchema,
 } from "@sikkerkey/protocol";
+import { ApiError } from "../api-error.js";
 import { UsageError } from "../errors.js";
 import { readStdin, readTextFile, stripFinalNewline } from "../input.js";
-import { FLAG_FOR_PATH, LEASED_KEYS, type LeasedFlags } from "./options.js";
+import { CLEARING_FLAGS, FLAG_FOR_PATH, LEASED_KEYS, type LeasedFlags } from "./options.js";
 
 /** True when any leased flag was given (commander leaves absent ones undefined). */
 export function hasLeasedFlags(flags: LeasedFlags): boolean {
@@ -82,6 +83,13 @@ export async function buildConnection(flags: LeasedFlags): Promise<ConnectionInp
 
 /** `leased` of POST /v1/admin/secrets: only what was given; the server fills its defaults. */
 export async function buildLeasedConfig(flags: LeasedFlags): Promise<LeasedConfigInput> {
+  const clearing = CLEARING_FLAGS.find(([key]) => flags[key]);
+  if (clearing) {
+    const [, flag, clears] = clearing;
+    throw new UsageError(
+      `${flag} is for secret update, where it clears a stored value: a new secret has none unless ${clears} is given`,
+    );
+  }
   required(flags, [["lifetime", "--lifetime"]], "a leased secret");
   const connection = await connectionInput(flags, "a leased secret");
   const shape = await shapeInput(flags);
@@ -95,9 +103,27 @@ export async function buildLeasedConfig(flags: LeasedFlags): Promise<LeasedConfi
   return config;
 }
 
+/** The connection flags of an update; changing any of them needs the admin password again. */
+const CONNECTION_CHANGES: [keyof LeasedFlags, string][] = [
+  ["host", "--host"],
+  ["port", "--port"],
+  ["database", "--database"],
+  ["adminUser", "--admin-user"],
+  ["tls", "--tls"],
+  ["caFile", "--ca-file"],
+  ["noCaFile", "--no-ca-file"],
+];
+
 /** `leased` of PATCH /v1/admin/secrets/{id}: exactly the flags that were given. */
 export async function buildLeasedPatch(flags: LeasedFlags): Promise<LeasedConfigPatch> {
   const adminPassword = await readAdminPassword(flags);
+  const moving = CONNECTION_CHANGES.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
+  if (moving.length > 0 && adminPassword === undefined) {
+    // The server refuses it too: the saved password is only sent where it was given for.
+    throw new UsageError(
+      `changing ${moving.join(", ")} needs the admin password again (--admin-password-stdin or --admin-password-env VAR): the saved one is only sent to the connection it was given for`,
+    );
+  }
   const connection = {
     ...(flags.host !== undefined && { host: flags.host }),
     ...(flags.port !== undefined && { port: flags.port }),
@@ -106,11 +132,15 @@ export async function buildLeasedPatch(flags: LeasedFlags): Promise<LeasedConfig
     ...(adminPassword !== undefined && { adminPassword }),
     ...(flags.tls !== undefined && { tlsMode: flags.tls }),
     ...(flags.caFile !== undefined && { caPem: await readTextFile(flags.caFile, "--ca-file") }),
+    ...(flags.noCaFile && { caPem: null }),
   };
   const shape = await shapeInput(flags);
   const policy = {
     ...(flags.lifetime !== undefined && { lifetimeSeconds: flags.lifetime }),
     ...policyInput(flags),
+    ...(flags.noRenewWindow && { renewWindowSeconds: null }),
+    ...(flags.noHardMax && { hardMaxSeconds: null }),
+    ...(flags.noMaxLogins && { maxLogins: null }),
   };
   const patch: LeasedConfigPatch = {
     ...(Object.keys(connection).length > 0 && { connection }),
@@ -119,6 +149,18 @@ export async function buildLeasedPatch(flags: LeasedFlags): Promise<LeasedConfig
   };
   check(leasedConfigPatchSchema.safeParse(patch));
   return patch;
+}
+
+/**
+ * A server refusal of a leased configuration with its API paths (`leased.policy.hardMaxSeconds`)
+ * told as the flags that set them (`--hard-max`); paths no flag sets are left as they are.
+ */
+export function namingFlags(error: unknown): unknown {
+  if (!(error instanceof ApiError)) return error;
+  return error.withPathsNamed((path) => {
+    const key = path.startsWith("leased.") ? path.slice("leased.".length) : undefined;
+    return key !== undefined && Object.hasOwn(FLAG_FOR_PATH, key) ? FLAG_FOR_PATH[key] : undefined;
+  });
 }
 
 async function shapeInput(flags: LeasedFlags) {

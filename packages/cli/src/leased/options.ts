@@ -13,6 +13,8 @@ export interface ConnectionFlags {
   adminPassword?: string;
   tls?: "disable" | "require" | "verify-full";
   caFile?: string;
+  /** `secret update` only: drop the stored CA. */
+  noCaFile?: boolean;
 }
 
 export interface LeasedFlags extends ConnectionFlags {
@@ -27,6 +29,35 @@ export interface LeasedFlags extends ConnectionFlags {
   passwordLength?: number;
   charset?: "symbols" | "alphanumeric" | "numbers" | "uuid";
   grantsFile?: string;
+  /** `secret update` only: clear the stored value (the API's `null`). */
+  noRenewWindow?: boolean;
+  noHardMax?: boolean;
+  noMaxLogins?: boolean;
+}
+
+/** Which command the flags are for: `update` also offers the `--no-…` flags that clear a value. */
+export interface LeasedOptionsFor {
+  update?: boolean;
+}
+
+/** The `--no-…` flags that clear an optional stored value, with what they clear. */
+export const CLEARING_FLAGS = [
+  ["noCaFile", "--no-ca-file", "--ca-file"],
+  ["noRenewWindow", "--no-renew-window", "--renew-window"],
+  ["noHardMax", "--no-hard-max", "--hard-max"],
+  ["noMaxLogins", "--no-max-logins", "--max-logins"],
+] as const satisfies readonly (readonly [keyof LeasedFlags, string, string])[];
+
+/**
+ * `--no-X`, which clears X's stored value on `secret update` (the API's `null`). Not commander's
+ * own negation, which shares X's value so that the last of `--X v --no-X` silently wins: a boolean
+ * of its own (`noX`), refused together with `--X` (exit 2). On `create`, where leaving X out
+ * already means none, it is hidden and refused with a message (build.ts).
+ */
+function clearOption(flags: string, description: string, clears: string, target: LeasedOptionsFor): Option {
+  const option = new Option(flags, description).conflicts(clears).hideHelp(!target.update);
+  option.negate = false;
+  return option;
 }
 
 export function addConnectionOptions(command: Command): Command {
@@ -50,14 +81,26 @@ export function addConnectionOptions(command: Command): Command {
     .optionsGroup("Options:");
 }
 
-export function addLeasedOptions(command: Command): Command {
+export function addLeasedOptions(command: Command, target: LeasedOptionsFor = {}): Command {
   return addConnectionOptions(command)
+    .addOption(
+      clearOption("--no-ca-file", "drop the stored CA", "caFile", target).helpGroup("Database connection:"),
+    )
     .optionsGroup("Lease policy:")
     .option("--lifetime <duration>", "lease lifetime, at least 60s (e.g. 5m)", durationArg)
     .option("--renew-on-read", "a read inside the renew window extends the lease")
-    .option("--no-renew-on-read", "reads never extend the lease")
+    .option("--no-renew-on-read", "reads never extend the lease (on update, also drops the renew window)")
     .option("--renew-window <duration>", "how close to expiry a read renews (e.g. 1m)", durationArg)
+    .addOption(
+      clearOption(
+        "--no-renew-window",
+        "drop the renew window: renew in the last half of the lifetime",
+        "renewWindow",
+        target,
+      ),
+    )
     .option("--hard-max <duration>", "no lease outlives this, renewed or not (e.g. 1h)", durationArg)
+    .addOption(clearOption("--no-hard-max", "drop the hard maximum", "hardMax", target))
     .option("--native-expiry", "also set the login's VALID UNTIL in the database (default)")
     .option("--no-native-expiry", "do not set VALID UNTIL")
     .option(
@@ -68,8 +111,13 @@ export function addLeasedOptions(command: Command): Command {
     .option("--mint-fresh", "mint a new login on every read")
     .option("--no-mint-fresh", "reuse the live login (default)")
     .option("--max-logins <n>", "cap on live logins for this secret", intArg(1, 100_000))
+    .addOption(clearOption("--no-max-logins", "drop the cap on live logins", "maxLogins", target))
     .optionsGroup("Minted logins:")
-    .option("--password-length <n>", "length of minted passwords (16-128, default 32)", intArg(1, 1024))
+    .option(
+      "--password-length <n>",
+      "length of minted passwords (16-128, default 32; uuid ignores it)",
+      intArg(1, 1024),
+    )
     .addOption(
       new Option("--charset <charset>", "characters of minted passwords (default alphanumeric)").choices([
         "symbols",
@@ -115,6 +163,7 @@ export const LEASED_KEYS = [
   "adminPassword",
   "tls",
   "caFile",
+  "noCaFile",
   "lifetime",
   "renewOnRead",
   "renewWindow",
@@ -126,4 +175,7 @@ export const LEASED_KEYS = [
   "passwordLength",
   "charset",
   "grantsFile",
+  "noRenewWindow",
+  "noHardMax",
+  "noMaxLogins",
 ] as const satisfies readonly (keyof LeasedFlags)[];

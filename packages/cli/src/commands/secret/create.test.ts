@@ -287,12 +287,35 @@ describe("secret create --type leased", () => {
     [["--charset", "emoji"], /--charset.*Allowed choices/],
     [["--tls", "verify-full"], /--ca-file: tlsMode verify-full needs a CA/],
     [["--field", "A=1"], /--field and --fields-file are for structured secrets/],
+    [["--no-max-logins"], /--no-max-logins is for secret update.*unless --max-logins is given/],
+    [["--no-ca-file"], /--no-ca-file is for secret update/],
   ])("refuses %j before sending anything", async (extra, message) => {
     const r = await cli([...transcript(), ...extra], { stdin: ADMIN_PASSWORD });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toContain(ADMIN_PASSWORD);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("does not offer the --no-… flags that clear a value (they are for secret update)", async () => {
+    const create = await cli(["secret", "create", "--help"]);
+    expect(create.stdout).toContain("--hard-max <duration>");
+    expect(create.stdout).not.toMatch(/--no-(hard-max|max-logins|renew-window|ca-file)/);
+    const update = await cli(["secret", "update", "--help"]);
+    expect(update.stdout).toMatch(/--no-hard-max[\s\S]*--no-max-logins/);
+  });
+
+  it("names the flag when the server refuses a path of the configuration", async () => {
+    server.on(
+      "POST",
+      "/v1/admin/secrets",
+      problem(400, "VALIDATION_FAILED", "the request is not valid", {
+        errors: [{ path: "leased.shape.grants", message: "text may not contain U+0000" }],
+      }),
+    );
+    const r = await cli(transcript(), { stdin: ADMIN_PASSWORD });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain("the request is not valid: --grants-file: text may not contain U+0000");
   });
 
   it("names the missing connection flags and the missing password source", async () => {

@@ -2,7 +2,7 @@ import { isSecretId, type Secret, type SecretCreate } from "@sikkerkey/protocol"
 import { type Command, Option } from "commander";
 import { UsageError } from "../../errors.js";
 import { collectFields } from "../../fields.js";
-import { buildLeasedConfig, hasLeasedFlags } from "../../leased/build.js";
+import { buildLeasedConfig, hasLeasedFlags, namingFlags } from "../../leased/build.js";
 import { addLeasedOptions, type LeasedFlags } from "../../leased/options.js";
 import { adminClient, type OperatorOptions, withOperatorOptions } from "../../operator.js";
 import { collect, type JsonOption } from "../../options.js";
@@ -33,7 +33,11 @@ export function registerSecretCreate(secret: Command): void {
   withOperatorOptions(command).action(async (id: string, opts: Options) => {
     checkSecretId(id);
     const body = await createBody(id, opts);
-    const created = await adminClient(opts).post<Secret>("/secrets", body);
+    const created = await adminClient(opts)
+      .post<Secret>("/secrets", body)
+      .catch((error: unknown) => {
+        throw body.kind === "leased" ? namingFlags(error) : error;
+      });
     if (opts.json) return printJson(created);
     if (created.kind === "leased") {
       printLine(`Created leased secret ${created.id} in ${opts.vault}/${opts.project}.`);

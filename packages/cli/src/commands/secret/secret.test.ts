@@ -17,8 +17,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 
-const cli = (args: string[], stdin?: string) =>
-  runCli(args, { env: operatorEnv(server), ...(stdin !== undefined && { stdin }) });
+const cli = (args: string[], stdin?: string, env: Record<string, string> = {}) =>
+  runCli(args, { env: { ...operatorEnv(server), ...env }, ...(stdin !== undefined && { stdin }) });
 
 const revealed = {
   ...structuredSecret,
@@ -142,6 +142,102 @@ describe("secret update", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Expected a duration");
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("the --no-… forms of optional values send null, which clears them", async () => {
+    server.on("PATCH", "/v1/admin/secrets/sk_db_prod", { body: leasedSecret });
+    const r = await cli(
+      [
+        "secret",
+        "update",
+        "sk_db_prod",
+        "--no-hard-max",
+        "--no-max-logins",
+        "--no-renew-window",
+        "--no-ca-file",
+        "--admin-password-stdin",
+      ],
+      "admin-pw",
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(server.last("PATCH")!.body).toEqual({
+      leased: {
+        connection: { adminPassword: "admin-pw", caPem: null },
+        policy: { renewWindowSeconds: null, hardMaxSeconds: null, maxLogins: null },
+      },
+    });
+  });
+
+  it.each([
+    [["--hard-max", "1h", "--no-hard-max"], /'--no-hard-max' cannot be used with option '--hard-max/],
+    [["--no-hard-max", "--hard-max", "1h"], /'--no-hard-max' cannot be used with option '--hard-max/],
+    [["--max-logins", "5", "--no-max-logins"], /'--no-max-logins' cannot be used with option '--max-logins/],
+    [["--no-renew-window", "--renew-window", "1m"], /'--no-renew-window' cannot be used/],
+    [["--ca-file", "ca.pem", "--no-ca-file"], /'--no-ca-file' cannot be used with option '--ca-file/],
+  ])("refuses %j (a value and its clearing) as a usage error", async (extra, message) => {
+    const r = await cli(["secret", "update", "sk_db_prod", ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("refuses a connection change without the admin password, naming the flags", async () => {
+    const r = await cli(["secret", "update", "sk_db_prod", "--host", "db2.internal", "--tls", "require"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("changing --host, --tls needs the admin password again");
+    expect(r.stderr).toContain("--admin-password-stdin or --admin-password-env VAR");
+    const cleared = await cli(["secret", "update", "sk_db_prod", "--no-ca-file"]);
+    expect(cleared.code).toBe(2);
+    expect(cleared.stderr).toContain("changing --no-ca-file needs the admin password again");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("sends a connection change with the admin password", async () => {
+    server.on("PATCH", "/v1/admin/secrets/sk_db_prod", { body: leasedSecret });
+    const r = await cli(
+      ["secret", "update", "sk_db_prod", "--host", "db2.internal", "--admin-password-env", "PGPW"],
+      undefined,
+      { PGPW: "env-admin-pw" },
+    );
+    expect(r.code).toBe(0);
+    expect(server.last("PATCH")!.body).toEqual({
+      leased: { connection: { host: "db2.internal", adminPassword: "env-admin-pw" } },
+    });
+  });
+
+  it("names the flags, not the API paths, when the server refuses the merged configuration", async () => {
+    server.on(
+      "PATCH",
+      "/v1/admin/secrets/sk_db_prod",
+      problem(400, "INVALID_LEASE_POLICY", "the changed configuration is not valid", {
+        errors: [
+          { path: "leased.policy.renewWindowSeconds", message: "the renew window must be shorter" },
+          { path: "leased.connection.adminPassword", message: "give the admin password again" },
+          { path: "leased.provider", message: "unknown provider" },
+        ],
+      }),
+    );
+    const r = await cli(["secret", "update", "sk_db_prod", "--lifetime", "1m"]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(
+      "error: the changed configuration is not valid: --renew-window: the renew window must be shorter; " +
+        "--admin-password-stdin: give the admin password again; leased.provider: unknown provider " +
+        "(INVALID_LEASE_POLICY, request req_test)\n",
+    );
+  });
+
+  it("leaves the paths of a structured secret's refusal as they are", async () => {
+    server.on(
+      "PATCH",
+      "/v1/admin/secrets/sk_api_keys",
+      problem(400, "VALIDATION_FAILED", "the request is not valid", {
+        errors: [{ path: "fields.A", message: "too long" }],
+      }),
+    );
+    const r = await cli(["secret", "update", "sk_api_keys", "--field", "A=1", "--replace-fields"]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain("the request is not valid: fields.A: too long");
   });
 
   it("--remove-field of a field that does not exist is a usage error", async () => {

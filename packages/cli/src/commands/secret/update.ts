@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { AdminClient } from "../../admin-client.js";
 import { UsageError } from "../../errors.js";
 import { collectFields } from "../../fields.js";
-import { buildLeasedPatch, hasLeasedFlags } from "../../leased/build.js";
+import { buildLeasedPatch, hasLeasedFlags, namingFlags } from "../../leased/build.js";
 import { addLeasedOptions, type LeasedFlags } from "../../leased/options.js";
 import { adminClient, type OperatorOptions, seg, withOperatorOptions } from "../../operator.js";
 import { collect, type JsonOption } from "../../options.js";
@@ -28,11 +28,14 @@ export function registerSecretUpdate(secret: Command): void {
     .option("--fields-file <file>", "set fields from a JSON object")
     .option("--remove-field <NAME>", "remove a field (repeatable)", collect)
     .option("--replace-fields", "the given fields become all the fields (others are dropped)");
-  addLeasedOptions(command).option("--json", "print the secret as JSON");
+  addLeasedOptions(command, { update: true }).option("--json", "print the secret as JSON");
   withOperatorOptions(command).action(async (id: string, opts: Options) => {
     const admin = adminClient(opts);
     const body = await updateBody(admin, id, opts);
-    const updated = await admin.patch<Secret>(`/secrets/${seg(id)}`, body);
+    // The server checks the merged configuration; its refusal names the flags, not the API paths.
+    const updated = await admin.patch<Secret>(`/secrets/${seg(id)}`, body).catch((error: unknown) => {
+      throw body.leased ? namingFlags(error) : error;
+    });
     if (opts.json) return printJson(updated);
     printLine(`Updated ${updated.id} (version ${updated.version}).`);
     if (updated.leased) printLine(describeLeased(updated.leased));
