@@ -10,6 +10,7 @@ import { fromOperator, type LeaseActor, SYSTEM } from "./lease-events.js";
 import type { MachineRef, Obtained, SecretRef } from "./mint.js";
 import type { MINT_FRESH } from "./obtain.js";
 import { DEFAULT_OPTIONS, type EngineContext, type LeaseEngineDeps } from "./options.js";
+import { alignLive } from "./policy-align.js";
 import * as q from "./queries.js";
 import { type ReadContext, readLeased } from "./read.js";
 import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
@@ -41,6 +42,13 @@ export interface LeaseEngine {
    * has committed (and if this server stops first, the reaper does when the claim runs out).
    */
   markUngranted(tx: Db, machineId: string, projectId: string): Promise<PendingRevocations>;
+  /**
+   * After a change of the secret's native expiry or hard maximum has committed: its live leases
+   * get the ceiling as it now applies, and their logins' VALID UNTIL as the policy now asks (in
+   * the background, best effort; a read does the same for any lease this misses). Returns how
+   * many logins are being aligned.
+   */
+  alignPolicy(secretId: string): Promise<number>;
   /** Inside a disable's transaction: the machine's logins where the policy revokes on disable (as above). */
   markDisabled(tx: Db, machineId: string): Promise<PendingRevocations>;
   /** Before secrets go to the trash: all their logins. Returns how many. */
@@ -74,6 +82,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
     revokeUnwanted: (secretId, actor = SYSTEM) => revokeUnwanted(ctx, actor, secretId),
     markUngranted: (tx, machineId, projectId) => markUngranted(ctx, tx, machineId, projectId),
     markDisabled: (tx, machineId) => markDisabled(ctx, tx, machineId),
+    alignPolicy: (secretId) => alignLive(ctx, secretId),
     revokeForSecrets: (secretIds, reason = "secret_deleted", actor = SYSTEM) =>
       revokeForSecrets(ctx, secretIds, reason, actor),
     list: (query) => q.listLeases(ctx.db, query),

@@ -137,6 +137,7 @@ describe.each(stores)("mint claim on the $kind store", ({ open }) => {
       createdAt: h.clock.now(),
       expiresAt: new Date(h.clock.now().getTime() + 60_000),
       hardMaxAt: null,
+      nativeExpiry: true,
       mintDeadline: new Date(h.clock.now().getTime() + 120_000),
     });
     const claim = (id: string, c = config) =>

@@ -21,6 +21,8 @@ export interface MintingValues {
   createdAt: Date;
   expiresAt: Date;
   hardMaxAt: Date | null;
+  /** Whether the login is created with `VALID UNTIL` (the policy's native expiry). */
+  nativeExpiry: boolean;
   /** Kept in `next_attempt_at` and pushed forward while the mint works (mint-heartbeat.ts). */
   mintDeadline: Date;
 }
@@ -91,10 +93,11 @@ async function claimFirst(db: Db, req: ClaimRequest): Promise<Claimed> {
   const v = req.values;
   const result = await db.execute(sql`
     insert into ${schema.leases} (id, secret_id, machine_id, vault_id, slot, login, sealed_password, state,
-      created_at, expires_at, hard_max_at, next_attempt_at)
+      created_at, expires_at, hard_max_at, native_expiry, next_attempt_at)
     select ${v.id}, ${v.secretId}, ${v.machineId}, ${v.vaultId}, ${v.slot}, ${v.login}, ${v.sealedPassword},
       'minting', ${v.createdAt.toISOString()}::timestamptz, ${v.expiresAt.toISOString()}::timestamptz,
-      ${v.hardMaxAt?.toISOString() ?? null}::timestamptz, ${v.mintDeadline.toISOString()}::timestamptz
+      ${v.hardMaxAt?.toISOString() ?? null}::timestamptz, ${v.nativeExpiry},
+      ${v.mintDeadline.toISOString()}::timestamptz
     from ${schema.leasedConfigs} c
     where c.secret_id = ${v.secretId}
       and date_trunc('milliseconds', c.updated_at) = ${req.config.updatedAt.toISOString()}::timestamptz
@@ -146,10 +149,11 @@ async function claimStatement(
     usable as (${usable}),
     ins as (
       insert into ${l} (id, secret_id, machine_id, vault_id, slot, login, sealed_password, state,
-        created_at, expires_at, hard_max_at, next_attempt_at)
+        created_at, expires_at, hard_max_at, native_expiry, next_attempt_at)
       select ${v.id}, ${v.secretId}, ${v.machineId}, ${v.vaultId}, ${v.slot}, ${v.login}, ${v.sealedPassword},
         'minting', ${now}::timestamptz, ${v.expiresAt.toISOString()}::timestamptz,
-        ${v.hardMaxAt?.toISOString() ?? null}::timestamptz, ${v.mintDeadline.toISOString()}::timestamptz
+        ${v.hardMaxAt?.toISOString() ?? null}::timestamptz, ${v.nativeExpiry},
+        ${v.mintDeadline.toISOString()}::timestamptz
       where exists (select 1 from fresh)
         ${supersede ? sql`and exists (select 1 from old)` : sql``}
         ${opts.cap === null ? sql`` : sql`and (select n from usable) < ${opts.cap}`}

@@ -23,7 +23,7 @@ export function isConcurrencyConflict(error: unknown): boolean {
 export async function createLogin(
   ctx: EngineContext,
   config: LoadedConfig,
-  row: Pick<LeaseRow, "id" | "login" | "secretId" | "machineId" | "expiresAt">,
+  row: Pick<LeaseRow, "id" | "login" | "secretId" | "machineId" | "expiresAt" | "nativeExpiry">,
   credential: Credential,
   recorded?: PromiseLike<void>,
 ): Promise<void> {
@@ -32,7 +32,8 @@ export async function createLogin(
     password: credential.password,
     ...(credential.prepared ? { prepared: credential.prepared } : {}),
     ...(recorded ? { recorded } : {}),
-    validUntil: config.policy.nativeExpiry ? row.expiresAt : null,
+    // What the row recorded, so the row says what the target holds (policy-align.ts).
+    validUntil: row.nativeExpiry ? row.expiresAt : null,
     grants: config.shape.grants,
     tag: { installId: ctx.installId, leaseId: row.id, secretId: row.secretId, machineId: row.machineId },
   };

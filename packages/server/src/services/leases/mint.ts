@@ -117,6 +117,7 @@ export async function mint(ctx: EngineContext, req: MintRequest): Promise<Obtain
     createdAt: now,
     expiresAt,
     hardMaxAt,
+    nativeExpiry: policy.nativeExpiry,
     mintDeadline: mintDeadline(ctx, now),
   };
   const claimMark = claimMarkFrom(ctx, now);

@@ -14,6 +14,8 @@ import {
 import { failStaleMints, mintStaleAt } from "./mint-heartbeat.js";
 import type { EngineContext } from "./options.js";
 import { findCurrent, findLease, type LeaseRow } from "./queries.js";
+import { ceilingOf } from "./hard-max.js";
+import { alignLogin, misaligned, pullIn } from "./policy-align.js";
 import { renew, renewedExpiry } from "./renew.js";
 
 /** A read under a mint-fresh policy: never shared between concurrent reads. */
@@ -55,8 +57,12 @@ export async function obtainCurrent(
       continue;
     }
     const now = ctx.clock.now();
-    if (now >= lease.expiresAt) {
-      const reason = lease.hardMaxAt && lease.expiresAt >= lease.hardMaxAt ? "hard_max" : "expired";
+    // The ceiling as the policy sets it now: a hard maximum added or shortened since the mint
+    // ends this lease at the ceiling even if its expiry was recorded later (hard-max.ts).
+    const ceiling = ceilingOf(config.policy, lease);
+    const end = ceiling && ceiling < lease.expiresAt ? ceiling : lease.expiresAt;
+    if (now >= end) {
+      const reason = ceiling && lease.expiresAt >= ceiling ? "hard_max" : "expired";
       const minted = await mint(ctx, {
         secret,
         machine,
@@ -69,12 +75,30 @@ export async function obtainCurrent(
       if (typeof minted !== "string") return minted;
       continue;
     }
+    if (end < lease.expiresAt) {
+      // Rare (only after such a change, and only once per lease): the store's expiry comes in
+      // to the ceiling, and the next round sees the row as it now is.
+      await pullIn(ctx, lease, end);
+      continue;
+    }
     const password = ctx.sealer.open(lease.sealedPassword!, passwordAad(lease.id));
     const to = renewedExpiry(config.policy, lease, now, ctx.opts.defaultRenewWindowShare);
     if (to) {
+      // A renewal also sets VALID UNTIL as the policy now asks (renew.ts).
       const renewed = await renew(ctx, config, lease, to, actor, read);
       if (renewed === "raced") continue;
       if (renewed !== "unchanged") return { row: renewed, password, how: "renewed", config };
+    } else if (misaligned(config.policy, lease)) {
+      // Native expiry was switched since this login's VALID UNTIL was set, and the change did not
+      // reach it (the target was down, or this server stopped): set it now. A lease whose
+      // policy stayed never gets here, so the usual read costs no statement more. A target that
+      // is still down leaves the login as usable as the store says; the next read tries again.
+      const aligned = await alignLogin(ctx, config, lease).catch(() => "failed" as const);
+      if (aligned === "raced") continue;
+      if (aligned !== "failed") {
+        ctx.stats.reuses += 1;
+        return { row: aligned, password, how: "reused", config };
+      }
     }
     ctx.stats.reuses += 1;
     return { row: lease, password, how: "reused", config };

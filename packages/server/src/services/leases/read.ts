@@ -1,6 +1,7 @@
 import type { SecretReadResponse } from "@sikkerkey/protocol";
 import { SikkerKeyError } from "../../errors.js";
 import type { CurrentLease } from "../hot-read/read-cache.js";
+import { ceilingOf } from "./hard-max.js";
 import type { LeaseActor } from "./lease-events.js";
 import { type MachineRef, mint, type Obtained, type ReadRecord, type SecretRef } from "./mint.js";
 import { MINT_FRESH, obtainCurrent } from "./obtain.js";
@@ -73,9 +74,9 @@ async function mintFresh(
 function toResponse(secretId: string, got: Obtained): SecretReadResponse {
   const { row, password, config } = got;
   const t = config.target;
+  const ceiling = ceilingOf(config.policy, row);
   const renewable =
-    config.policy.renewOnRead &&
-    (row.hardMaxAt === null || row.expiresAt.getTime() < row.hardMaxAt.getTime());
+    config.policy.renewOnRead && (ceiling === null || row.expiresAt.getTime() < ceiling.getTime());
   return {
     id: secretId,
     kind: "leased",
@@ -84,7 +85,7 @@ function toResponse(secretId: string, got: Obtained): SecretReadResponse {
       id: row.id,
       expiresAt: row.expiresAt.toISOString(),
       renewable,
-      ...(row.hardMaxAt ? { hardMaxAt: row.hardMaxAt.toISOString() } : {}),
+      ...(ceiling ? { hardMaxAt: ceiling.toISOString() } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import { schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
 import { insertAuditWhere } from "../audit/event-sql.js";
 import type { LoadedConfig } from "../leased-config/index.js";
+import { ceilingOf } from "./hard-max.js";
 import { type LeaseActor, leaseEvent } from "./lease-events.js";
 import type { ReadRecord } from "./mint.js";
 import type { EngineContext } from "./options.js";
@@ -22,13 +23,15 @@ export function renewedExpiry(
   const windowMs = (policy.renewWindowSeconds ?? policy.lifetimeSeconds * defaultWindowShare) * 1000;
   if (now.getTime() < lease.expiresAt.getTime() - windowMs) return null;
   const target = now.getTime() + policy.lifetimeSeconds * 1000;
-  const capped = lease.hardMaxAt ? Math.min(target, lease.hardMaxAt.getTime()) : target;
+  const ceiling = ceilingOf(policy, lease);
+  const capped = ceiling ? Math.min(target, ceiling.getTime()) : target;
   return capped > lease.expiresAt.getTime() ? new Date(capped) : null;
 }
 
 /**
- * Extends a lease: the target first (with native expiry, `VALID UNTIL` moves), then the store,
- * so the store never promises a login the database would refuse. The store update only applies
+ * Extends a lease: the target first (with native expiry, `VALID UNTIL` moves; without it, a
+ * `VALID UNTIL` the login may still carry from when native expiry was on is lifted), then the
+ * store, so the store never promises a login the database would refuse. The store update only applies
  * to the expiry it read: of two replicas renewing at once, one records the renewal. A target
  * that cannot be reached leaves the lease as it was (still valid until its old expiry).
  * `read` is the read this renewal answers: its `secret.read` event goes in the same statement,
@@ -42,9 +45,13 @@ export async function renew(
   actor: LeaseActor,
   read?: ReadRecord,
 ): Promise<LeaseRow | "unchanged" | "raced"> {
-  if (config.policy.nativeExpiry) {
+  const native = config.policy.nativeExpiry;
+  // Without native expiry the target is left alone only when the row says it holds no VALID
+  // UNTIL: the usual case costs no statement, and a login from before the switch (true) or of
+  // unknown state (null) is not extended past a VALID UNTIL the database still enforces.
+  if (native || lease.nativeExpiry !== false) {
     try {
-      await ctx.provider.renew(config.target, lease.login, expiresAt);
+      await ctx.provider.renew(config.target, lease.login, native ? expiresAt : null);
     } catch {
       ctx.stats.renewFailures += 1;
       return "unchanged";
@@ -52,7 +59,17 @@ export async function renew(
   }
   const now = ctx.clock.now();
   const renewals = lease.renewals + 1;
-  const renewed: LeaseRow = { ...lease, expiresAt, renewals, lastRenewedAt: now };
+  // The ceiling as it applies now (a hard maximum added since the mint), kept on the row so the
+  // reaper and the lease list see it.
+  const hardMaxAt = ceilingOf(config.policy, lease);
+  const renewed: LeaseRow = {
+    ...lease,
+    expiresAt,
+    renewals,
+    lastRenewedAt: now,
+    hardMaxAt,
+    nativeExpiry: native,
+  };
   const event = leaseEvent("lease.renew", lease, actor, {
     detail: { from: lease.expiresAt.toISOString(), to: expiresAt.toISOString(), renewals },
   });
@@ -63,9 +80,11 @@ export async function renew(
   const result = await ctx.db.execute(sql`
     with renewed as (
       update ${l} set expires_at = ${expiresAt.toISOString()}::timestamptz, renewals = ${renewals},
-        last_renewed_at = ${now.toISOString()}::timestamptz
+        last_renewed_at = ${now.toISOString()}::timestamptz,
+        hard_max_at = ${hardMaxAt?.toISOString() ?? null}::timestamptz, native_expiry = ${native}
       where id = ${lease.id} and state = 'active'
         and expires_at = ${lease.expiresAt.toISOString()}::timestamptz and renewals = ${lease.renewals}
+        and native_expiry is not distinct from ${lease.nativeExpiry}
       returning id)
     ${insertAuditWhere(events, now, sql`exists (select 1 from renewed)`)}
     returning 1 as ok`);

@@ -29,7 +29,10 @@ export function leaseHooks(
       hasUnrevoked: (secretId, db) => engine.hasUnrevoked(secretId, db),
     },
     disable: { markDisabled: (tx, machineId) => engine.markDisabled(tx, machineId) },
-    policy: { afterPolicyChange: (secretId) => engine.revokeUnwanted(secretId) },
+    policy: {
+      afterPolicyChange: (secretId) => engine.revokeUnwanted(secretId),
+      afterExpiryChange: (secretId) => engine.alignPolicy(secretId),
+    },
     ungrant: { markUngranted: (tx, machineId, projectId) => engine.markUngranted(tx, machineId, projectId) },
     leaseAdmin: {
       revoke: (actor, leaseId) => engine.revokeLease(leaseId, actor),

@@ -36,8 +36,15 @@ export const noopDeletionHook: SecretDeletionHook = {
 export interface SecretPolicyHook {
   /** Returns how many logins were moved to revocation. */
   afterPolicyChange(secretId: string): Promise<number>;
+  /**
+   * Called after a change of native expiry or the hard maximum has committed: both reach into
+   * logins already live (their `VALID UNTIL`, their ceiling), which are brought in line. Best
+   * effort; returns how many logins are being changed.
+   */
+  afterExpiryChange(secretId: string): Promise<number>;
 }
 
 export const noopPolicyHook: SecretPolicyHook = {
   afterPolicyChange: async () => 0,
+  afterExpiryChange: async () => 0,
 };

@@ -22,6 +22,7 @@ describe("the policy hook runs after a leased configuration change commits", () 
           calls.push({ secretId, revokeOnDisable: view.leased?.policy.revokeOnDisable });
           return 1;
         },
+        afterExpiryChange: async () => 0,
       },
     });
     await w.services.vaults.create(w.owner, "prod");

@@ -192,7 +192,13 @@ export function createSecretService(deps: SecretServiceDeps): SecretService {
         // Only switching revoke-on-disable on can make live logins unwanted. After the commit: a
         // login that went live before it is found here, and a mint going live after it is held
         // to the new policy by its activation, which reads it again.
-        if (patch.leased.policy?.revokeOnDisable === true) await policyHook.afterPolicyChange(id);
+        const policy = patch.leased.policy;
+        if (policy?.revokeOnDisable === true) await policyHook.afterPolicyChange(id);
+        // These two live in the target too: a login minted under the old policy keeps its old
+        // VALID UNTIL and ceiling unless told. Best effort; a read corrects any login this misses.
+        if (policy?.nativeExpiry !== undefined || policy?.hardMaxSeconds !== undefined) {
+          await policyHook.afterExpiryChange(id);
+        }
       }
       return secretDetails(db, row);
     },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns.js";
 
 /**
@@ -27,6 +27,14 @@ export const leases = pgTable(
     createdAt: createdAt(),
     expiresAt: at("expires_at").notNull(),
     hardMaxAt: at("hard_max_at"),
+    /**
+     * Whether the login's `VALID UNTIL` in the target follows `expires_at` (true) or is lifted
+     * (false), as last set there. Null when that is not known (rows from before this column, or
+     * an expiry pulled in by a shortened hard maximum): the engine then sets it from the policy
+     * before it extends the lease. Lets a read see, from the row it already fetched, that the
+     * policy's native expiry changed under a live login (policy-align.ts).
+     */
+    nativeExpiry: boolean("native_expiry"),
     renewals: integer("renewals").notNull().default(0),
     lastRenewedAt: at("last_renewed_at"),
     revokeReason: text("revoke_reason"),
