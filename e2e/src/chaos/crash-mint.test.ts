@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrollMachines, type Machine, mapLimit, sleep, vaultWithProject } from "./support/fault-fleet.js";
 import { type FaultServer, startFaultServer } from "./support/fault-server.js";
 import {
+  type AdminKind,
   agrees,
   type Creds,
   createLeasedSecret,
@@ -36,10 +37,13 @@ interface Received extends Creds {
  * long run crashes both.
  */
 const STORES = size(["postgres"] as const, ["embedded", "postgres"] as const);
+/** The target's admin, both kinds the product supports (the SUPERUSER run adds ~20 s to the short suite). */
+const ADMINS: AdminKind[] = ["createrole", "superuser"];
+const RUNS = STORES.flatMap((store) => ADMINS.map((admin) => ({ store, admin })));
 
 // Crash anywhere in a mint: SIGKILL a real server while many machines make their first reads,
 // restart it, and prove that nothing is left half-made and every handed-out login still works.
-describe.each(STORES)("crash anywhere in a mint (%s store)", (store) => {
+describe.each(RUNS)("crash anywhere in a mint ($store store, $admin admin)", ({ store, admin }) => {
   const pg = pgFromInject();
   let server: FaultServer;
   let target: Target;
@@ -48,7 +52,7 @@ describe.each(STORES)("crash anywhere in a mint (%s store)", (store) => {
   const secretIds = Array.from({ length: SECRETS }, (_, i) => `sk_crash_${suffix}_${i}`);
 
   beforeAll(async () => {
-    target = await createTarget(pg);
+    target = await createTarget(pg, admin);
     server = await startFaultServer({
       env: { SIKKERKEY_MINTING_GRACE_SECONDS: String(GRACE_SECONDS) },
       ...(store === "postgres" ? { databaseUrl: pg.url({ database: await pg.createDatabase() }) } : {}),
@@ -178,8 +182,9 @@ describe.each(STORES)("crash anywhere in a mint (%s store)", (store) => {
       expect(audit.ok).toBe(true);
 
       const metrics = await server.metrics();
-      report(`crash-mint-${store}`, {
+      report(admin === "createrole" ? `crash-mint-${store}` : `crash-mint-${store}-${admin}`, {
         store,
+        admin,
         machines: MACHINES,
         secrets: SECRETS,
         kills: kills.length,

@@ -2,17 +2,23 @@ import type { PgHandle } from "@sikkerkey/testkit";
 import postgres from "postgres";
 import type { FaultServer } from "./fault-server.js";
 
-/** A target database with a table to grant on and a CREATEROLE (not superuser) admin. */
+/** The two admin kinds the product supports. */
+export type AdminKind = "createrole" | "superuser";
+
+/** A target database with a table to grant on and an admin: CREATEROLE (not superuser) unless asked. */
 export interface Target {
   pg: PgHandle;
   database: string;
   admin: { user: string; password: string };
 }
 
-export async function createTarget(pg: PgHandle): Promise<Target> {
+export async function createTarget(pg: PgHandle, kind: AdminKind = "createrole"): Promise<Target> {
   const database = await pg.createDatabase();
   await pg.query("create table orders (id int primary key)", [], { database });
   await pg.query("insert into orders values (1), (2), (3)", [], { database });
+  if (kind === "superuser") {
+    return { pg, database, admin: { user: pg.superuser.user, password: pg.superuser.password } };
+  }
   const admin = await pg.createCreateroleAdmin({ database });
   await pg.query(`grant select on orders to "${admin.user}" with grant option`, [], { database });
   return { pg, database, admin: { user: admin.user, password: admin.password } };

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../clock.js";
 import { type Store, schema } from "../../store/index.js";
 import { storeVariants } from "../../test-support/stores.js";
+import { chainHash } from "./chain-hash.js";
+import type { AuditRow } from "./event.js";
 import { type AuditLog, createAuditLog } from "./index.js";
 
 describe.each(storeVariants)("audit log on $name", (variant) => {
@@ -45,6 +47,12 @@ describe.each(storeVariants)("audit log on $name", (variant) => {
     await recordReads(4);
     await audit.link();
     await expectEditFound(store, audit, 1);
+  });
+
+  it("finds an edit of any column the hash covers at the edited event, and a forged link", async () => {
+    const rows = await linkedEventsWithEveryColumn(store, audit, () => audit.link());
+    await expectEveryColumnEditFound(store, audit, rows);
+    await expectForgedLinkFound(store, audit, rows);
   });
 
   it("finds an event edited together with its own hash", async () => {
@@ -215,6 +223,12 @@ describe.each(storeVariants)("audit log on $name", (variant) => {
       await Promise.all(Array.from({ length: 4 }, (_, i) => read(i)));
       await expectEditFound(store, audit, 2);
     });
+
+    it("still finds an edit of any column the hash covers at the edited event, and a forged link", async () => {
+      const rows = await linkedEventsWithEveryColumn(store, audit, async () => {});
+      await expectEveryColumnEditFound(store, audit, rows);
+      await expectForgedLinkFound(store, audit, rows);
+    });
   });
 });
 
@@ -233,4 +247,120 @@ async function expectEditFound(store: Store, audit: AuditLog, offset: number) {
   const result = await audit.verify();
   expect(result.ok).toBe(false);
   expect(result.firstBroken).toEqual({ seq: target!.seq, reason: "content does not match its hash" });
+}
+
+/** Three events with every column set, linked (by `link`, or already as they went in), as stored. */
+async function linkedEventsWithEveryColumn(
+  store: Store,
+  audit: AuditLog,
+  link: () => Promise<unknown>,
+): Promise<LinkedRows> {
+  const event = (n: number) =>
+    audit.record({
+      action: "lease.revoke",
+      outcome: "denied",
+      actor: { type: "operator", id: `op_${n}`, tokenId: `tok_${n}` },
+      vaultId: `vault_${n}`,
+      machineId: `mach_${n}`,
+      secretId: `sk_${n}`,
+      leaseId: `lease_${n}`,
+      login: `sk_login_${n}`,
+      sourceIp: `10.0.0.${n}`,
+      reason: "operator",
+      detail: { n, nested: { list: [n, "x"] } },
+    });
+  // One at a time: each in its own batch, in this order.
+  for (const n of [1, 2, 3]) await event(n);
+  await link();
+  expect(await audit.verify()).toEqual({ ok: true, checked: 3, firstBroken: null, unlinked: 0 });
+  const rows = await store.db.select().from(schema.auditEvents).orderBy(schema.auditEvents.chainIndex);
+  expect(rows.map((r) => r.machineId)).toEqual(["mach_1", "mach_2", "mach_3"]);
+  return rows as LinkedRows;
+}
+
+type LinkedRows = [AuditRow, AuditRow, AuditRow];
+
+type AuditSet = Partial<typeof schema.auditEvents.$inferInsert>;
+
+/**
+ * Edits each column chainHash covers of the middle event, one at a time, behind the log's back:
+ * verify must name the edited event. Each edit is undone before the next.
+ */
+async function expectEveryColumnEditFound(store: Store, audit: AuditLog, [, target, next]: LinkedRows) {
+  const edited = { seq: target.seq, reason: "content does not match its hash" };
+  const edits: [keyof AuditRow, AuditSet, typeof edited][] = [
+    // `seq` is the primary key verify names events by: an edited seq is found under its new value.
+    ["seq", { seq: target.seq + 1000 }, { ...edited, seq: target.seq + 1000 }],
+    ["id", { id: "evt_forged" }, edited],
+    ["at", { at: new Date(target.at.getTime() + 1) }, edited],
+    ["action", { action: "secret.read" }, edited],
+    ["outcome", { outcome: "success" }, edited],
+    ["actorType", { actorType: "system" }, edited],
+    ["actorId", { actorId: "op_evil" }, edited],
+    ["actorTokenId", { actorTokenId: "tok_evil" }, edited],
+    ["vaultId", { vaultId: "vault_evil" }, edited],
+    ["machineId", { machineId: "mach_evil" }, edited],
+    ["secretId", { secretId: "sk_evil" }, edited],
+    ["leaseId", { leaseId: "lease_evil" }, edited],
+    ["login", { login: "sk_login_evil" }, edited],
+    ["sourceIp", { sourceIp: "10.6.6.6" }, edited],
+    ["reason", { reason: "expired" }, edited],
+    ["detail", { detail: { ...target.detail, n: 7 } }, edited],
+    // The event's place in the chain is checked before its content, against the position and
+    // the previous hash the walk expects; those (not the stored columns) are what verify hashes,
+    // so these two edits are found by the walk, not as a content mismatch. prev_hash's place in
+    // the hash is proven by expectForgedLinkFound. chain_index's is not observable through
+    // verify at all (dropping it from chainHash leaves this file green): the walk requires
+    // contiguous positions and prev_hash fixes the order, so the position only restates them.
+    // A moved event leaves a hole where it stood: the walk names the event it finds there.
+    [
+      "prevHash",
+      { prevHash: "0".repeat(64) },
+      { seq: target.seq, reason: "does not link to the event before it" },
+    ],
+    [
+      "chainIndex",
+      { chainIndex: 1000 },
+      { seq: next.seq, reason: `event(s) missing before chain position ${next.chainIndex}` },
+    ],
+  ];
+  // Every column but the hash itself is edited, so a column added later cannot be left out.
+  expect(edits.map(([column]) => column).sort()).toEqual(
+    Object.keys(target)
+      .filter((k) => k !== "hash")
+      .sort(),
+  );
+  for (const [column, set, found] of edits) {
+    await store.db.update(schema.auditEvents).set(set).where(eq(schema.auditEvents.id, target.id));
+    const result = await audit.verify();
+    expect(result.ok, `after editing ${column}`).toBe(false);
+    expect(result.firstBroken, `after editing ${column}`).toEqual(found);
+    // Put it back: the chain verifies again, so the next edit is the only one.
+    await store.db
+      .update(schema.auditEvents)
+      .set(target)
+      .where(eq(schema.auditEvents.id, set.id ?? target.id));
+    expect(await audit.verify(), `after restoring ${column}`).toMatchObject({ ok: true, checked: 3 });
+  }
+}
+
+/**
+ * An editor who knows the hash function rewrites an event AND its hash, and points the next
+ * event at the new hash: the next event's own hash covered the old link, so it is found there.
+ */
+async function expectForgedLinkFound(store: Store, audit: AuditLog, [, target, next]: LinkedRows) {
+  const forged = { ...target, machineId: "mach_evil" };
+  const hash = chainHash(forged, target.chainIndex!, target.prevHash);
+  await store.db
+    .update(schema.auditEvents)
+    .set({ machineId: forged.machineId, hash })
+    .where(eq(schema.auditEvents.seq, target.seq));
+  await store.db
+    .update(schema.auditEvents)
+    .set({ prevHash: hash })
+    .where(eq(schema.auditEvents.seq, next.seq));
+  expect(await audit.verify()).toMatchObject({
+    ok: false,
+    firstBroken: { seq: next.seq, reason: "content does not match its hash" },
+  });
 }

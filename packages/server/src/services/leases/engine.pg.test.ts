@@ -132,13 +132,21 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
 
   it("6/7. disabling a machine and deleting a secret remove their logins at once", async () => {
     const { secret, machines } = await seedOn(h, t, { machines: 3 });
-    const reads = [];
+    const reads: Awaited<ReturnType<typeof h.engine.read>>[] = [];
     for (const m of machines) reads.push(await h.engine.read(secret, m, {}));
+    const logIn = (r: (typeof reads)[number]) =>
+      t.tryAs(r.fields.username as string, r.fields.password as string);
+    for (const r of reads) expect((await logIn(r)).rows).toHaveLength(1);
     expect(await h.engine.revokeForMachine(machines[0]!.id)).toBe(1);
     expect(await t.roleExists(reads[0]!.fields.username as string)).toBe(false);
+    expect((await logIn(reads[0]!)).code).toBe("28P01");
     expect(await t.roleExists(reads[1]!.fields.username as string)).toBe(true);
+    expect((await logIn(reads[1]!)).rows).toHaveLength(1);
     expect(await h.engine.revokeForSecrets([secret.id])).toBe(2);
-    for (const r of reads) expect(await t.roleExists(r.fields.username as string)).toBe(false);
+    for (const r of reads) {
+      expect(await t.roleExists(r.fields.username as string)).toBe(false);
+      expect((await logIn(r)).code).toBe("28P01");
+    }
     expect(await h.engine.hasUnrevoked(secret.id)).toBe(false);
   });
 
@@ -159,6 +167,7 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
     });
     expect(lease.state).toBe("revoked");
     expect(await t.roleExists(login)).toBe(false);
+    expect((await t.tryAs(login, read.fields.password as string)).code).toBe("28P01");
     const [owner] = await t.pg.query("SELECT tableowner FROM pg_tables WHERE tablename = $1", [table], {
       database: t.database,
     });
@@ -179,14 +188,38 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
       grants: "",
       tag: { installId: h.installId, leaseId: "lease_gone", secretId: secret.id, machineId: machines[1]!.id },
     });
+    const logins = [
+      [crashed.fields.username as string, crashed.fields.password as string],
+      [orphan, "Orphan-password-123456"],
+    ] as const;
+    for (const [login, password] of logins) expect((await t.tryAs(login, password)).rows).toHaveLength(1);
     h.clock.advance(121);
     const result = await h.engine.reconcileOnce();
     expect(result.staleMints).toBeGreaterThanOrEqual(1);
     expect(result.orphanRoles).toBeGreaterThanOrEqual(1);
-    expect(await t.roleExists(crashed.fields.username as string)).toBe(false);
-    expect(await t.roleExists(orphan)).toBe(false);
+    for (const [login, password] of logins) {
+      expect(await t.roleExists(login)).toBe(false);
+      expect((await t.tryAs(login, password)).code).toBe("28P01");
+    }
     const [row] = await h.db.select().from(schema.leases).where(eq(schema.leases.id, crashed.lease!.id));
     expect(row?.state).toBe("failed");
+    // The stale mint's role was dropped by the stale-mint pass, which says so; the orphan sweep
+    // after it had nothing of that lease's left to drop.
+    const crashedEvents = await h.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.login, crashed.fields.username as string));
+    const cleanups = crashedEvents.filter(
+      (e) => e.action === "lease.mint_failed" || e.action.startsWith("lease.revoke"),
+    );
+    expect(cleanups).toMatchObject([
+      {
+        action: "lease.mint_failed",
+        reason: "mint_failed",
+        detail: { stale: true, cleanup: "role dropped" },
+      },
+    ]);
+    expect(await revokeEvents(h, orphan)).toMatchObject([{ reason: "orphan" }]);
   });
   it("6/7, afterwards: a login a disabled machine kept goes when the policy switches to revoke on disable; one a stopped server left live goes at the reconciler's pass", async () => {
     const { secret, machines } = await seedOn(h, t, { machines: 2, policy: { revokeOnDisable: false } });

@@ -28,6 +28,8 @@ const target = {
   tlsMode: "disable" as const,
 };
 const leaseRow = (id: string) => h.db.select().from(schema.leases).where(eq(schema.leases.id, id));
+const eventsOf = (login: string) =>
+  h.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.login, login));
 
 /** What a crash between "row committed" and "role created/activated" leaves behind. */
 async function crashedMint(secretId: string, machineId: string, withRole: boolean) {
@@ -72,6 +74,63 @@ describe("reconciler", () => {
     expect(provider.roles.has(withRole.login)).toBe(false);
     // The machine whose mint died reads normally afterwards.
     await expect(h.engine.read(secret, machines[0]!, {})).resolves.toMatchObject({ kind: "leased" });
+  });
+
+  it("drops a stale mint's role itself, with no sweep to cover for it, and audits what it did", async () => {
+    const { secret, machines } = await seedLeased(h, { machines: 2 });
+    const withRole = await crashedMint(secret.id, machines[0]!.id, true);
+    const noRole = await crashedMint(secret.id, machines[1]!.id, false);
+    h.clock.advance(121);
+    // The target cannot be listed this pass, so the orphan sweep drops nothing: whatever is
+    // dropped, the stale-mint pass dropped.
+    const listManaged = provider.listManaged;
+    provider.listManaged = async () => {
+      throw new Error("listing refused");
+    };
+    const result = await h.engine.reconcileOnce().finally(() => {
+      provider.listManaged = listManaged;
+    });
+    expect(result.orphanRoles).toBe(0);
+    expect(result.unreachable).toContain("db.test:5432/app");
+    expect(provider.roles.has(withRole.login)).toBe(false);
+    for (const [mint, cleanup] of [
+      [withRole, "role dropped"],
+      [noRole, "no role was created"],
+    ] as const) {
+      expect((await leaseRow(mint.id))[0]?.state).toBe("failed");
+      expect(await eventsOf(mint.login)).toMatchObject([
+        {
+          action: "lease.mint_failed",
+          outcome: "error",
+          reason: "mint_failed",
+          leaseId: mint.id,
+          detail: { stale: true, cleanup },
+        },
+      ]);
+    }
+    // Nothing was left for the next sweep either.
+    await h.engine.reconcileOnce();
+    expect((await eventsOf(withRole.login)).map((e) => e.action)).toEqual(["lease.mint_failed"]);
+  });
+
+  it("a stale mint's role that cannot be dropped yet is audited as such, and the sweep drops it later", async () => {
+    const { secret, machines } = await seedLeased(h);
+    const stuck = await crashedMint(secret.id, machines[0]!.id, true);
+    h.clock.advance(121);
+    provider.failRevokes = 1;
+    await h.engine.reconcileOnce();
+    const [failed, orphan, ...more] = await eventsOf(stuck.login);
+    expect(failed).toMatchObject({ action: "lease.mint_failed", leaseId: stuck.id });
+    expect(failed?.detail).toEqual({
+      stale: true,
+      cleanup: expect.stringMatching(
+        /^role not dropped yet \(.*objects depend on it.*\); the orphan sweep retries$/,
+      ),
+    });
+    // The same pass's sweep found the role (the lease is failed now) and dropped it.
+    expect(orphan).toMatchObject({ action: "lease.revoke", reason: "orphan", leaseId: stuck.id });
+    expect(more).toEqual([]);
+    expect(provider.roles.has(stuck.login)).toBe(false);
   });
 
   it("drops managed roles with no live lease and leaves everything else alone", async () => {
