@@ -33,15 +33,15 @@ export function refuseUnstorablePath<E extends Env = AppEnv>(): MiddlewareHandle
 }
 
 /**
- * The same for the query string: filters (a project, a machine) go to the store as text too.
- * The JSON API's own query schemas refuse such text, but the dashboard's pages read their
- * filters directly. Machine reads carry no query, so this costs them one `indexOf`.
+ * The same for the query string, for the API's filters and the dashboard's alike: they go to the
+ * store as text too. Machine reads carry no query, so this costs them one `indexOf`.
  */
 function unstorableQueryKey(url: string): string | undefined {
   const at = url.indexOf("?");
   if (at === -1) return undefined;
   for (const [key, value] of new URLSearchParams(url.slice(at + 1))) {
-    if (isUnstorableText(key) || isUnstorableText(value)) return isUnstorableText(key) ? "(name)" : key;
+    if (isUnstorableText(key)) return "(name)";
+    if (isUnstorableText(value)) return key;
   }
   return undefined;
 }

@@ -13,6 +13,6 @@ export function ceilingOf(
 ): Date | null {
   const fixed = lease.hardMaxAt;
   if (!policy.hardMaxSeconds) return fixed;
-  const now = lease.createdAt.getTime() + policy.hardMaxSeconds * 1000;
-  return fixed && fixed.getTime() <= now ? fixed : new Date(now);
+  const present = lease.createdAt.getTime() + policy.hardMaxSeconds * 1000;
+  return fixed && fixed.getTime() <= present ? fixed : new Date(present);
 }

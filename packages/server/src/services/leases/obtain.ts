@@ -83,6 +83,7 @@ export async function obtainCurrent(
     }
     const password = ctx.sealer.open(lease.sealedPassword!, passwordAad(lease.id));
     const to = renewedExpiry(config.policy, lease, now, ctx.opts.defaultRenewWindowShare);
+    let row = lease;
     if (to) {
       // A renewal also sets VALID UNTIL as the policy now asks (renew.ts).
       const renewed = await renew(ctx, config, lease, to, actor, read);
@@ -95,13 +96,10 @@ export async function obtainCurrent(
       // is still down leaves the login as usable as the store says; the next read tries again.
       const aligned = await alignLogin(ctx, config, lease).catch(() => "failed" as const);
       if (aligned === "raced") continue;
-      if (aligned !== "failed") {
-        ctx.stats.reuses += 1;
-        return { row: aligned, password, how: "reused", config };
-      }
+      if (aligned !== "failed") row = aligned;
     }
     ctx.stats.reuses += 1;
-    return { row: lease, password, how: "reused", config };
+    return { row, password, how: "reused", config };
   }
   throw new SikkerKeyError("PROVIDER_UNAVAILABLE", "the credential is busy being minted; try again");
 }
