@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   "lease.renew",
   "lease.revoke",
   "lease.revoke_failed",
+  "lease.abandon",
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

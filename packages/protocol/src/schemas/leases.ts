@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { isoTimeSchema } from "./common.js";
 
-export const leaseStateSchema = z.enum(["minting", "active", "revoking", "revoked", "failed"]);
+/**
+ * `abandoned`: an operator gave up on revoking the login (`force`), typically because its database
+ * is gone for good. Unlike `revoked`, the login may still exist there.
+ */
+export const leaseStateSchema = z.enum(["minting", "active", "revoking", "revoked", "failed", "abandoned"]);
 export type LeaseState = z.infer<typeof leaseStateSchema>;
 
 export const revokeReasonSchema = z.enum([
@@ -52,3 +56,10 @@ export const leaseQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: leaseCursorSchema.optional(),
 });
+
+/**
+ * Body of `POST /v1/admin/leases/{id}/revoke` (optional). `force`: if the login cannot be revoked
+ * now, stop trying and mark the lease `abandoned` instead of leaving it `revoking`.
+ */
+export const leaseRevokeSchema = z.object({ force: z.boolean().default(false) }).strict();
+export type LeaseRevoke = z.infer<typeof leaseRevokeSchema>;

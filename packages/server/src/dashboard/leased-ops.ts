@@ -31,7 +31,8 @@ export interface DashboardLeasedOps {
     actor: OperatorActor,
     filter: { secret?: string; machine?: string; state?: LeaseState; limit?: number },
   ): Promise<Lease[]>;
-  revokeLease(actor: OperatorActor, leaseId: string): Promise<Lease>;
+  /** `force`: abandon the lease if its login cannot be revoked now. */
+  revokeLease(actor: OperatorActor, leaseId: string, opts?: { force?: boolean }): Promise<Lease>;
 }
 
 function engineDown(): never {
@@ -48,7 +49,7 @@ export function leasedOpsFromServices(services: Services): DashboardLeasedOps {
       const page = await services.leases.list(actor, { limit: 100, ...filter });
       return page.items;
     },
-    revokeLease: (actor, leaseId) =>
-      services.leaseAdmin ? services.leaseAdmin.revoke(actor, leaseId) : engineDown(),
+    revokeLease: (actor, leaseId, opts) =>
+      services.leaseAdmin ? services.leaseAdmin.revoke(actor, leaseId, opts) : engineDown(),
   };
 }

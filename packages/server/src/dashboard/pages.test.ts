@@ -10,18 +10,20 @@ describe("dashboard pages", () => {
   let w: DashboardWorld;
   let b: TestBrowser;
   let vaultId: string;
-  const revoked: string[] = [];
+  const revoked: { id: string; force: boolean }[] = [];
   beforeAll(async () => {
     w = await dashboardWorld({
       leased: {
-        // Stands in for the engine: marks the row revoked, as the engine would after dropping the role.
-        async revokeLease(_actor, leaseId) {
-          revoked.push(leaseId);
-          await w.store.db
-            .update(schema.leases)
-            .set({ state: "revoked" })
-            .where(eq(schema.leases.id, leaseId));
-          return { id: leaseId } as Lease;
+        // Stands in for the engine (whose behaviour abandon.pg.test.ts and outage.pg.test.ts prove
+        // on a real database): an active lease is revoked; a `revoking` one has an unreachable
+        // database, so it stays `revoking`, or is abandoned when forced.
+        async revokeLease(_actor, leaseId, opts) {
+          const force = opts?.force ?? false;
+          revoked.push({ id: leaseId, force });
+          const [row] = await w.store.db.select().from(schema.leases).where(eq(schema.leases.id, leaseId));
+          const state = row!.state === "active" ? "revoked" : force ? "abandoned" : "revoking";
+          await w.store.db.update(schema.leases).set({ state }).where(eq(schema.leases.id, leaseId));
+          return { id: leaseId, state } as Lease;
         },
       },
     });
@@ -110,13 +112,61 @@ describe("dashboard pages", () => {
       secret: "sk_db",
     });
     expect(revoke.res.headers.get("location")).toBe("/vaults/prod/secrets/sk_db?notice=revoked");
-    expect(revoked).toEqual([leaseId]);
+    expect(revoked).toEqual([{ id: leaseId, force: false }]);
     const unknown = await b.post("/vaults/prod/leases/lease_unknown/revoke", {
       _csrf: b.csrf(),
       secret: "sk_db",
     });
     expect(unknown.res.status).toBe(404);
     expect((await b.page("/vaults/prod/secrets/sk_db/delete")).html).toContain("0 live logins");
+  });
+
+  it("offers to abandon a lease stuck in revoking, says what it did, and only forces when asked", async () => {
+    const machineId = await w.machine(vaultId, "worker-2");
+    const leaseId = newId("lease");
+    await w.store.db.insert(schema.leases).values({
+      id: leaseId,
+      secretId: "sk_db",
+      machineId,
+      vaultId,
+      slot: "current",
+      login: "sk_db_worker_2_stuck",
+      state: "revoking",
+      expiresAt: w.clock.now(),
+      attempts: 3,
+      lastError: "connect ECONNREFUSED 10.0.0.9:5432",
+    });
+    const detail = await b.page("/vaults/prod/secrets/sk_db");
+    expect(detail.html).toContain("Abandon sk_db_worker_2_stuck");
+    expect(detail.html).toContain("Last error: connect ECONNREFUSED 10.0.0.9:5432");
+    expect(detail.html).not.toContain("Revoke sk_db_worker_2_stuck");
+
+    revoked.length = 0;
+    const retry = await b.post(`/vaults/prod/leases/${leaseId}/revoke`, { _csrf: b.csrf(), secret: "sk_db" });
+    expect(retry.res.headers.get("location")).toBe("/vaults/prod/secrets/sk_db?notice=revoke-pending");
+    expect((await b.page("/vaults/prod/secrets/sk_db?notice=revoke-pending")).html).toContain(
+      "the lease stays revoking and the server keeps retrying",
+    );
+    const abandon = await b.post(`/vaults/prod/leases/${leaseId}/revoke`, {
+      _csrf: b.csrf(),
+      secret: "sk_db",
+      force: "on",
+    });
+    expect(abandon.res.headers.get("location")).toBe("/vaults/prod/secrets/sk_db?notice=abandoned");
+    expect(revoked).toEqual([
+      { id: leaseId, force: false },
+      { id: leaseId, force: true },
+    ]);
+    const after = await b.page("/vaults/prod/secrets/sk_db?notice=abandoned");
+    expect(after.html).toContain("The login may still exist in the database");
+    expect(after.html).not.toContain("sk_db_worker_2_stuck");
+    // An abandoned lease is no longer live: a second post finds nothing to act on.
+    const again = await b.post(`/vaults/prod/leases/${leaseId}/revoke`, {
+      _csrf: b.csrf(),
+      secret: "sk_db",
+      force: "on",
+    });
+    expect(again.res.status).toBe(404);
   });
 
   it("deletes to the trash, restores, and purges", async () => {

@@ -9,6 +9,7 @@ const HELP: Record<keyof LeaseStats, string> = {
   renewFailures: "Renewals that could not reach the target database.",
   revocations: "Logins revoked.",
   revokeFailures: "Revocation attempts that failed and were scheduled again with backoff.",
+  abandoned: "Leases an operator gave up revoking (forced revoke): their login may still exist.",
   staleMintsCleaned: "Mints abandoned by a crash and cleaned by the reconciler.",
   orphanRolesDropped: "Managed roles without a live lease dropped by the reconciler.",
   missingRolesClosed: "Live leases whose role had disappeared, closed by the reconciler.",

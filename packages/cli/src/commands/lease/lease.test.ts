@@ -51,10 +51,42 @@ describe("lease", () => {
     expect(r.stdout).toContain(`Revoked lease ${LEASE_ID}: login sk_db_prod_m1_abc123 removed.`);
   });
 
-  it("revoke of a lease still revoking says the server finishes it", async () => {
-    server.on("POST", `/v1/admin/leases/${LEASE_ID}/revoke`, { body: { ...lease, state: "revoking" } });
+  it("revoke sends no body unless forced", async () => {
+    server.on("POST", `/v1/admin/leases/${LEASE_ID}/revoke`, { body: { ...lease, state: "revoked" } });
+    await cli("lease", "revoke", LEASE_ID);
+    expect(server.last()!.body).toBeUndefined();
+  });
+
+  it("revoke of a lease still revoking says why, that the server retries, and how to give up", async () => {
+    server.on("POST", `/v1/admin/leases/${LEASE_ID}/revoke`, {
+      body: { ...lease, state: "revoking", lastError: "connect ECONNREFUSED 10.0.0.9:5432" },
+    });
     const r = await cli("lease", "revoke", LEASE_ID);
-    expect(r.stdout).toContain("can no longer log in");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "could not revoke login sk_db_prod_m1_abc123 yet (last error: connect ECONNREFUSED",
+    );
+    expect(r.stdout).toContain(`sikkerkey lease revoke ${LEASE_ID} --force`);
+  });
+
+  it("revoke --force asks for it and says the login may still exist", async () => {
+    server.on("POST", `/v1/admin/leases/${LEASE_ID}/revoke`, {
+      body: { ...lease, state: "abandoned", lastError: "connect ECONNREFUSED 10.0.0.9:5432" },
+    });
+    const r = await cli("lease", "revoke", LEASE_ID, "--force");
+    expect(r.code).toBe(0);
+    expect(server.last()!.body).toEqual({ force: true });
+    expect(r.stdout).toContain(`Abandoned lease ${LEASE_ID}`);
+    expect(r.stdout).toContain("may still exist in its database");
+    const json = await cli("lease", "revoke", LEASE_ID, "--force", "--json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ state: "abandoned" });
+  });
+
+  it("list accepts the abandoned state", async () => {
+    server.on("GET", "/v1/admin/leases", { body: list([{ ...lease, state: "abandoned" }]) });
+    const r = await cli("lease", "list", "--state", "abandoned");
+    expect(r.code).toBe(0);
+    expect(server.last()!.query).toEqual({ state: "abandoned" });
   });
 
   it("revoke of an unknown lease is exit 4", async () => {

@@ -24,6 +24,7 @@ export function registerLeaseList(lease: Command): void {
           "revoking",
           "revoked",
           "failed",
+          "abandoned",
         ]),
       )
       .option("--json", "print JSON"),

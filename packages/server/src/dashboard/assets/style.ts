@@ -53,7 +53,7 @@ th { font-size:.85rem; color:var(--muted); text-transform:uppercase; letter-spac
 .badge-leased { color:#026aa2; border-color:#7cd4fd; background:#f0f9ff; }
 .badge-enabled, .badge-active { color:var(--ok); border-color:#75e0a7; background:#ecfdf3; }
 .badge-pending, .badge-minting, .badge-revoking { color:var(--warn); border-color:#fedf89; background:#fffaeb; }
-.badge-disabled, .badge-revoked, .badge-failed { color:var(--danger); border-color:#fda29b; background:#fef3f2; }
+.badge-disabled, .badge-revoked, .badge-failed, .badge-abandoned { color:var(--danger); border-color:#fda29b; background:#fef3f2; }
 .notice { padding:12px 14px; border-radius:8px; margin-bottom:16px; border:1px solid; }
 .notice p { margin:0 0 4px; } .notice ul { margin:4px 0 0; padding-left:20px; }
 .notice-ok { background:#ecfdf3; border-color:#75e0a7; }

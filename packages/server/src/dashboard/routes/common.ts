@@ -50,7 +50,11 @@ const NOTICES: Record<string, (n: number) => string> = {
   trashed: (n) => `Moved to the trash. ${n} database login${n === 1 ? "" : "s"} removed.`,
   restored: () => "Restored from the trash.",
   purged: () => "Deleted for good.",
-  revoked: () => "Lease revoked: the login is being removed from the database.",
+  revoked: () => "Lease revoked: the login is gone from the database.",
+  "revoke-pending": () =>
+    "The database could not be reached: the lease stays revoking and the server keeps retrying. If the database is gone for good, abandon the lease.",
+  abandoned: () =>
+    "Lease abandoned: the server has stopped trying to revoke it. The login may still exist in the database; drop it there by hand.",
   approved: () => "Machine approved.",
   disabled: (n) => `Machine disabled. ${n} login${n === 1 ? "" : "s"} revoked.`,
   enabled: () => "Machine enabled.",

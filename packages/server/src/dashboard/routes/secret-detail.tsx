@@ -77,8 +77,11 @@ export function secretDetailRoutes(ctx: DashboardContext): Hono<DashEnv> {
     const visible = (await liveLeases(ctx, c.get("actor"), secret.id)).some((l) => l.id === leaseId);
     if (secret.vaultId !== v.vault.id || !visible)
       throw new SikkerKeyError("NOT_FOUND", "no such live lease");
-    await ctx.leased.revokeLease(c.get("actor"), leaseId);
-    return back(c, `${v.base}/secrets/${enc(secret.id)}`, "revoked");
+    const force = text(c.get("form"), "force") === "on";
+    const lease = await ctx.leased.revokeLease(c.get("actor"), leaseId, { force });
+    const outcome =
+      lease.state === "abandoned" ? "abandoned" : lease.state === "revoking" ? "revoke-pending" : "revoked";
+    return back(c, `${v.base}/secrets/${enc(secret.id)}`, outcome);
   });
   return app;
 }

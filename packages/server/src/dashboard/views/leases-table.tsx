@@ -1,7 +1,10 @@
 import type { Lease } from "@sikkerkey/protocol";
 import { Badge, PostButton, Time } from "./ui.js";
 
-/** Live leases: who holds which login until when. Revoking is for vault admins. */
+/**
+ * Live leases: who holds which login until when. Revoking is for vault admins; so is abandoning a
+ * lease stuck in `revoking` (its database unreachable), which tries once more and then gives up.
+ */
 export function LeasesTable(props: { leases: Lease[]; base: string; csrf: string; canRevoke: boolean }) {
   if (props.leases.length === 0) return <p>No live logins. A machine's first read mints one.</p>;
   return (
@@ -46,6 +49,19 @@ export function LeasesTable(props: { leases: Lease[]; base: string; csrf: string
                       hidden={{ secret: l.secretId }}
                       danger
                     />
+                  ) : l.state === "revoking" ? (
+                    // For a database gone for good: one more attempt, then the server stops trying.
+                    <>
+                      {l.lastError ? <p class="hint">Last error: {l.lastError}</p> : null}
+                      <PostButton
+                        action={`${props.base}/leases/${encodeURIComponent(l.id)}/revoke`}
+                        csrf={props.csrf}
+                        label="Abandon"
+                        ariaLabel={`Abandon ${l.login}`}
+                        hidden={{ secret: l.secretId, force: "on" }}
+                        danger
+                      />
+                    </>
                   ) : null}
                 </td>
               ) : null}

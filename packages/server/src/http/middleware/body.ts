@@ -96,3 +96,9 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
   // Text the store cannot hold was refused for every route already (path-text.ts).
   return validate(schema, c.req.query(), "query string");
 }
+
+/** A JSON body that may be left out (options with defaults): an empty body reads as `{}`. */
+export async function readOptionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await bodyText(c);
+  return validate(schema, text.trim() === "" ? {} : parseJsonText(c, text));
+}

@@ -12,6 +12,8 @@ export interface RouteDoc {
   tag: "machine" | "operator" | "service";
   auth: Auth;
   body?: SchemaName;
+  /** The body may be left out (it only carries options with defaults). */
+  bodyOptional?: boolean;
   response?: SchemaName;
   /** The response is `{ items, nextCursor? }` of `response`. */
   list?: boolean;
@@ -20,7 +22,7 @@ export interface RouteDoc {
 }
 
 type Method = RouteDoc["method"];
-type Extra = Pick<RouteDoc, "body" | "response" | "list" | "status" | "query">;
+type Extra = Pick<RouteDoc, "body" | "bodyOptional" | "response" | "list" | "status" | "query">;
 
 const op =
   (tag: RouteDoc["tag"], auth: Auth) =>
@@ -169,7 +171,16 @@ export const ROUTES: RouteDoc[] = [
     list: true,
     query: { secret: "secret id", machine: "machine id or name", state: "lease state", ...page },
   }),
-  admin("post", `${A}/leases/{id}/revoke`, "Revoke a lease", { response: "Lease" }),
+  admin(
+    "post",
+    `${A}/leases/{id}/revoke`,
+    "Revoke a lease (body optional; force abandons it if its login cannot be revoked now)",
+    {
+      body: "LeaseRevoke",
+      bodyOptional: true,
+      response: "Lease",
+    },
+  ),
 
   admin("get", `${A}/audit`, "Audit events, newest first", {
     response: "AuditEvent",

@@ -33,6 +33,7 @@ export const SCHEMAS = {
   EnrollmentTokenCreate: p.enrollmentTokenCreateSchema,
   EnrollmentTokenCreated: p.enrollmentTokenCreatedSchema,
   Lease: p.leaseSchema,
+  LeaseRevoke: p.leaseRevokeSchema,
   AuditEvent: p.auditEventSchema,
   AuditVerify: p.auditVerifySchema,
   Problem: p.problemSchema,

@@ -19,6 +19,22 @@ export class Background {
     this.#tasks.add(p);
   }
 
+  /**
+   * Work that follows a change the caller has already committed (a disable's revocations, a policy
+   * change's alignment). Its failure must not turn the committed change into an error answer (a
+   * client would retry a change that was made): each such task leaves the store in a state the
+   * reaper, the reconciler or the next read finishes. It is reported like background work, and
+   * `fallback` returned.
+   */
+  async afterCommit<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.#onError(error);
+      return fallback;
+    }
+  }
+
   /** Resolves when every task started so far (and any they started) has finished. */
   async settle(): Promise<void> {
     while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);

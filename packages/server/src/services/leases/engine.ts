@@ -14,7 +14,14 @@ import { alignLive } from "./policy-align.js";
 import * as q from "./queries.js";
 import { type ReadContext, readLeased } from "./read.js";
 import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
-import { markDisabled, markUngranted, revokeForMachine, revokeForSecrets, revokeOne } from "./revoke-ops.js";
+import {
+  markDisabled,
+  markUngranted,
+  type RevokeOptions,
+  revokeForMachine,
+  revokeForSecrets,
+  revokeOne,
+} from "./revoke-ops.js";
 import { SingleFlight } from "../single-flight.js";
 import { type LeaseStats, newStats } from "./stats.js";
 import { revokeUnwanted } from "./unwanted.js";
@@ -22,9 +29,9 @@ import { revokeUnwanted } from "./unwanted.js";
 export interface LeaseEngine {
   /** The read path: mints, reuses or renews the machine's login and audits the read. */
   read(secret: SecretRef, machine: MachineRef, ctx: ReadContext): Promise<SecretReadResponse>;
-  revoke(leaseId: string, reason: RevokeReason, actor?: LeaseActor): Promise<Lease>;
-  /** An operator revokes one lease now. */
-  revokeLease(leaseId: string, actor: OperatorActor): Promise<Lease>;
+  revoke(leaseId: string, reason: RevokeReason, actor?: LeaseActor, opts?: RevokeOptions): Promise<Lease>;
+  /** An operator revokes one lease now; `force` abandons it if the attempt fails. */
+  revokeLease(leaseId: string, actor: OperatorActor, opts?: RevokeOptions): Promise<Lease>;
   /**
    * A disabled machine's logins of revoke-on-disable secrets, marked and revoked now, outside any
    * transaction (the disable itself uses `markDisabled`). Returns how many.
@@ -49,6 +56,12 @@ export interface LeaseEngine {
    * many logins are being aligned.
    */
   alignPolicy(secretId: string): Promise<number>;
+  /**
+   * Runs work that follows a change already committed (see Background.afterCommit): a failure is
+   * reported to `onBackgroundError` and `fallback` returned, so the committed change is not
+   * answered with an error.
+   */
+  afterCommit<T>(work: () => Promise<T>, fallback: T): Promise<T>;
   /** Inside a disable's transaction: the machine's logins where the policy revokes on disable (as above). */
   markDisabled(tx: Db, machineId: string): Promise<PendingRevocations>;
   /** Before secrets go to the trash: all their logins. Returns how many. */
@@ -76,13 +89,14 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
   const flights = new SingleFlight<Obtained | typeof MINT_FRESH>();
   return {
     read: (secret, machine, readCtx) => readLeased(ctx, flights, secret, machine, readCtx),
-    revoke: (leaseId, reason, actor = SYSTEM) => revokeOne(ctx, leaseId, reason, actor),
-    revokeLease: (leaseId, actor) => revokeOne(ctx, leaseId, "operator", fromOperator(actor)),
+    revoke: (leaseId, reason, actor = SYSTEM, opts) => revokeOne(ctx, leaseId, reason, actor, opts),
+    revokeLease: (leaseId, actor, opts) => revokeOne(ctx, leaseId, "operator", fromOperator(actor), opts),
     revokeForMachine: (machineId, actor = SYSTEM) => revokeForMachine(ctx, machineId, actor),
     revokeUnwanted: (secretId, actor = SYSTEM) => revokeUnwanted(ctx, actor, secretId),
     markUngranted: (tx, machineId, projectId) => markUngranted(ctx, tx, machineId, projectId),
     markDisabled: (tx, machineId) => markDisabled(ctx, tx, machineId),
     alignPolicy: (secretId) => alignLive(ctx, secretId),
+    afterCommit: (work, fallback) => ctx.background.afterCommit(work, fallback),
     revokeForSecrets: (secretIds, reason = "secret_deleted", actor = SYSTEM) =>
       revokeForSecrets(ctx, secretIds, reason, actor),
     list: (query) => q.listLeases(ctx.db, query),

@@ -12,7 +12,7 @@ import type { LeaseAdmin } from "./hooks.js";
  */
 export function guardLeaseAdmin(db: Db, admin: LeaseAdmin): LeaseAdmin {
   return {
-    async revoke(actor, leaseId) {
+    async revoke(actor, leaseId, opts) {
       const notFound = () => new SikkerKeyError("NOT_FOUND", `lease "${leaseId}" not found`);
       const [lease] = await db
         .select({ secretId: schema.leases.secretId })
@@ -21,7 +21,7 @@ export function guardLeaseAdmin(db: Db, admin: LeaseAdmin): LeaseAdmin {
         .limit(1);
       if (!lease) throw notFound();
       await requireSecretRole(db, actor, lease.secretId, notFound);
-      return admin.revoke(actor, leaseId);
+      return admin.revoke(actor, leaseId, opts);
     },
     async testConnection(actor, connection) {
       if ((await memberVaultIds(db, actor.operatorId, "admin")).length === 0) {

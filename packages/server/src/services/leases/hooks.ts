@@ -6,7 +6,8 @@ import type { OperatorActor } from "../actor.js";
  * routes answer 503 NOT_READY, so clients see a clear "not available" instead of a 404.
  */
 export interface LeaseAdmin {
-  revoke(actor: OperatorActor, leaseId: string): Promise<Lease>;
+  /** `force`: abandon the lease if its login cannot be revoked now (see abandon.ts). */
+  revoke(actor: OperatorActor, leaseId: string, opts?: { force?: boolean }): Promise<Lease>;
   testConnection(actor: OperatorActor, connection: Connection): Promise<ConnectionTestResult>;
   testSecretConnection(actor: OperatorActor, secretId: string): Promise<ConnectionTestResult>;
 }

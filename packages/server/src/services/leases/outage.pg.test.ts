@@ -9,7 +9,7 @@ import type { Provider } from "../../providers/provider.js";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { type Harness, harness, seedLeased } from "./testing.js";
 
-// The target database goes away while a login is being revoked. Its own cluster, because the
+// The target database goes away while a login is being revoked (retried; or abandoned, forced). Its own cluster, because the
 // shared one cannot be stopped under the other test files.
 let cluster: PgCluster;
 let store: Store;
@@ -29,21 +29,26 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ kind }) => {
-  it("leaves the lease revoking with backoff, and completes when the database returns", async () => {
-    const { host, port } = cluster;
-    const database = await cluster.createDatabase();
-    const admin =
-      kind === "superuser" ? cluster.superuser : await cluster.createCreateroleAdmin({ database });
-    const { secret, machines } = await seedLeased(h, {
-      connection: { host, port, database, adminUser: admin.user, adminPassword: admin.password },
-    });
-    const read = await h.engine.read(secret, machines[0]!, {});
-    const login = read.fields.username as string;
-    const password = read.fields.password as string;
-    const lease = () => h.db.select().from(schema.leases).where(eq(schema.leases.id, read.lease!.id));
+/** A leased secret on the stoppable cluster, administered by `kind`, with one machine's login minted. */
+async function mintedOn(kind: (typeof adminKinds)[number]["kind"]) {
+  const { host, port } = cluster;
+  const database = await cluster.createDatabase();
+  const admin = kind === "superuser" ? cluster.superuser : await cluster.createCreateroleAdmin({ database });
+  const { secret, machines } = await seedLeased(h, {
+    connection: { host, port, database, adminUser: admin.user, adminPassword: admin.password },
+  });
+  const read = await h.engine.read(secret, machines[0]!, {});
+  const login = read.fields.username as string;
+  const password = read.fields.password as string;
+  return {
+    secret,
+    machine: machines[0]!,
+    read,
+    login,
+    lease: () => h.db.select().from(schema.leases).where(eq(schema.leases.id, read.lease!.id)),
+    events: () => h.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.login, login)),
     /** A real login with the minted password: "ok", or the SQLSTATE it was refused with. */
-    const logIn = async () => {
+    async logIn() {
       const client = postgres({ host, port, user: login, password, database, max: 1, onnotice: () => {} });
       try {
         await client`SELECT 1`;
@@ -53,7 +58,13 @@ describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ ki
       } finally {
         await client.end({ timeout: 0 });
       }
-    };
+    },
+  };
+}
+
+describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ kind }) => {
+  it("leaves the lease revoking with backoff, and completes when the database returns", async () => {
+    const { read, login, lease, events, logIn } = await mintedOn(kind);
     expect(await logIn()).toBe("ok");
 
     await cluster.stopServer();
@@ -77,10 +88,53 @@ describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ ki
     const roles = await cluster.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [login]);
     expect(roles).toEqual([]);
     expect(await logIn()).toBe("28P01");
-    const events = await h.db.select().from(schema.auditEvents).where(eq(schema.auditEvents.login, login));
-    expect(events.map((e) => e.action).filter((a) => a.startsWith("lease.revoke"))).toEqual([
+    expect((await events()).map((e) => e.action).filter((a) => a.startsWith("lease.revoke"))).toEqual([
       "lease.revoke_failed",
       "lease.revoke",
     ]);
+  });
+
+  it("a forced revoke abandons the lease while the database is down; the login survives until the reconciler finds it", async () => {
+    const { secret, read, login, lease, events, logIn } = await mintedOn(kind);
+    const abandonedBefore = h.engine.stats().abandoned;
+
+    await cluster.stopServer();
+    const forced = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    expect(forced).toMatchObject({ state: "abandoned", attempts: 1, revokeReason: "operator" });
+    expect(forced.lastError).toMatch(/refused|connect/);
+    expect(forced.revokedAt).not.toBeNull();
+    expect((await lease())[0]).toMatchObject({ sealedPassword: null, nextAttemptAt: null });
+    expect(h.engine.stats().abandoned).toBe(abandonedBefore + 1);
+    // Off the server's hands: nothing retries it, and the secret may be purged.
+    expect(await h.engine.hasUnrevoked(secret.id)).toBe(false);
+    h.clock.advance(3_600);
+    expect(await h.engine.reapOnce()).toMatchObject({ claimed: 0 });
+    const abandon = (await events()).find((e) => e.action === "lease.abandon");
+    expect(abandon).toMatchObject({ outcome: "success", reason: "operator", leaseId: read.lease!.id });
+    expect(abandon!.detail).toMatchObject({ attempts: 1, lastError: forced.lastError });
+
+    // The database was not gone after all: the login still works (the state says it may)...
+    await cluster.startServer();
+    expect(await logIn()).toBe("ok");
+    // ...until the reconciler, which counts an abandoned lease as not live, drops it as an orphan.
+    expect(await h.engine.reconcileOnce()).toMatchObject({ orphanRoles: 1 });
+    expect(await cluster.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [login])).toEqual([]);
+    expect(await logIn()).toBe("28P01");
+    expect((await lease())[0]!.state).toBe("abandoned");
+    expect((await events()).map((e) => [e.action, e.reason])).toEqual(
+      expect.arrayContaining([
+        ["lease.revoke_failed", "operator"],
+        ["lease.abandon", "operator"],
+        ["lease.revoke", "orphan"],
+      ]),
+    );
+  });
+
+  it("a forced revoke of a reachable database is an ordinary revocation", async () => {
+    const { read, events, logIn } = await mintedOn(kind);
+    const forced = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    expect(forced).toMatchObject({ state: "revoked", attempts: 0, lastError: null });
+    expect(await logIn()).toBe("28P01");
+    expect((await events()).map((e) => e.action)).not.toContain("lease.abandon");
   });
 });

@@ -72,12 +72,16 @@ export async function liveCount(db: Db, secretId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Whether any login of these secrets may still exist: purge must wait until none does. */
+/**
+ * Whether the server still answers for any login of this secret (minting, active or revoking):
+ * purge must wait until it answers for none. An `abandoned` lease's login may still exist, but an
+ * operator took it off the server's hands.
+ */
 export async function hasUnrevoked(db: Db, secretId: string): Promise<boolean> {
   const rows = await db
     .select({ id: l.id })
     .from(l)
-    .where(and(eq(l.secretId, secretId), notInArray(l.state, ["revoked", "failed"])))
+    .where(and(eq(l.secretId, secretId), notInArray(l.state, ["revoked", "failed", "abandoned"])))
     .limit(1);
   return rows.length > 0;
 }

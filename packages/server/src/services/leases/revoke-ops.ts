@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { type Db, schema } from "../../store/index.js";
 import type { PendingRevocations } from "../machines/hooks.js";
+import { abandonRevoking } from "./abandon.js";
 import { type LeaseActor, SYSTEM } from "./lease-events.js";
 import { toLease } from "./lease-view.js";
 import { revokesOnDisable } from "./unwanted.js";
@@ -12,19 +13,27 @@ import { attemptAll, attemptRevoke, claimRevoking, markRevoking } from "./revoke
 
 const l = schema.leases;
 
+export interface RevokeOptions {
+  /** The attempt failing abandons the lease instead of leaving it to retries. */
+  force?: boolean;
+}
+
 /**
- * Revokes one lease now. A lease already being revoked is retried now; one already revoked
- * or failed is returned as it is (revoking twice is not an error).
+ * Revokes one lease now. A lease already being revoked is retried now; one already revoked,
+ * failed or abandoned is returned as it is (revoking twice is not an error). With `force`, a
+ * lease this attempt could not revoke is abandoned instead of retried (see abandon.ts).
  */
 export async function revokeOne(
   ctx: EngineContext,
   leaseId: string,
   reason: RevokeReason,
   actor: LeaseActor,
+  opts: RevokeOptions = {},
 ): Promise<Lease> {
   const [marked] = await markRevoking(ctx, eq(l.id, leaseId), reason);
   const claim = marked ?? (await claimRevoking(ctx, leaseId));
-  if (claim) await attemptRevoke(ctx, claim, actor);
+  const outcome = claim ? await attemptRevoke(ctx, claim, actor) : undefined;
+  if (opts.force && outcome === "failed") await abandonRevoking(ctx, leaseId, actor);
   const row = await findLease(ctx.db, leaseId);
   if (!row) throw new SikkerKeyError("NOT_FOUND", `lease "${leaseId}" not found`);
   return toLease(row);
@@ -65,9 +74,8 @@ export async function markDisabled(
   );
   return {
     count: claims.length,
-    revoke: async () => {
-      await attemptAll(ctx, claims, actor);
-    },
+    // After the commit: a failure is reported, and the reaper retries once the claims run out.
+    revoke: () => ctx.background.afterCommit(() => attemptAll(ctx, claims, actor).then(() => {}), undefined),
   };
 }
 
@@ -93,9 +101,7 @@ export async function markUngranted(
   );
   return {
     count: claims.length,
-    revoke: async () => {
-      await attemptAll(ctx, claims, SYSTEM);
-    },
+    revoke: () => ctx.background.afterCommit(() => attemptAll(ctx, claims, SYSTEM).then(() => {}), undefined),
   };
 }
 

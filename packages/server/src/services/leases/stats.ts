@@ -7,6 +7,7 @@ export interface LeaseStats {
   renewFailures: number;
   revocations: number;
   revokeFailures: number;
+  abandoned: number;
   staleMintsCleaned: number;
   orphanRolesDropped: number;
   missingRolesClosed: number;
@@ -22,6 +23,7 @@ export function newStats(): LeaseStats {
     renewFailures: 0,
     revocations: 0,
     revokeFailures: 0,
+    abandoned: 0,
     staleMintsCleaned: 0,
     orphanRolesDropped: 0,
     missingRolesClosed: 0,

@@ -25,17 +25,20 @@ export function leaseHooks(
     leasedReader: { read: (secret, machine, ctx) => engine.read(secret, machine, ctx) },
     deletion: {
       beforeTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
-      afterTrash: (secretIds) => engine.revokeForSecrets(secretIds, "secret_deleted"),
+      // After the trash committed; the reconciler's pass revokes whatever a failure here leaves.
+      afterTrash: (secretIds) =>
+        engine.afterCommit(() => engine.revokeForSecrets(secretIds, "secret_deleted"), 0),
       hasUnrevoked: (secretId, db) => engine.hasUnrevoked(secretId, db),
     },
     disable: { markDisabled: (tx, machineId) => engine.markDisabled(tx, machineId) },
     policy: {
-      afterPolicyChange: (secretId) => engine.revokeUnwanted(secretId),
-      afterExpiryChange: (secretId) => engine.alignPolicy(secretId),
+      // After the change committed; the reconciler's pass, and the next read, finish what fails here.
+      afterPolicyChange: (secretId) => engine.afterCommit(() => engine.revokeUnwanted(secretId), 0),
+      afterExpiryChange: (secretId) => engine.afterCommit(() => engine.alignPolicy(secretId), 0),
     },
     ungrant: { markUngranted: (tx, machineId, projectId) => engine.markUngranted(tx, machineId, projectId) },
     leaseAdmin: {
-      revoke: (actor, leaseId) => engine.revokeLease(leaseId, actor),
+      revoke: (actor, leaseId, opts) => engine.revokeLease(leaseId, actor, opts),
       testConnection: (_actor, connection) => configs.testConnection(connection),
       testSecretConnection: (_actor, secretId) => configs.testConnection(secretId),
     },

@@ -119,7 +119,9 @@ export function createTrashService(deps: {
         if (await deletionHook.hasUnrevoked(id, tx)) {
           throw new SikkerKeyError(
             "CONFLICT",
-            `logins minted by "${id}" are still being revoked (or minted); purge it once they are gone`,
+            `logins minted by "${id}" are still being revoked (or minted); purge it once they are gone ` +
+              `(sikkerkey lease list --secret ${id} --state revoking shows why; if their database is ` +
+              `gone for good, sikkerkey lease revoke LEASE --force abandons them)`,
           );
         }
         await tx.delete(schema.leasedConfigs).where(eq(schema.leasedConfigs.secretId, id));

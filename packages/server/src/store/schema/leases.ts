@@ -23,7 +23,9 @@ export const leases = pgTable(
     slot: text("slot").notNull(),
     login: text("login").notNull().unique(),
     sealedPassword: text("sealed_password"),
-    state: text("state", { enum: ["minting", "active", "revoking", "revoked", "failed"] }).notNull(),
+    state: text("state", {
+      enum: ["minting", "active", "revoking", "revoked", "failed", "abandoned"],
+    }).notNull(),
     createdAt: createdAt(),
     expiresAt: at("expires_at").notNull(),
     hardMaxAt: at("hard_max_at"),
