@@ -116,7 +116,8 @@ export function createLeasedConfigService(deps: {
           const what = moves ? "moving the secret to another database" : "changing its admin user";
           throw new SikkerKeyError(
             "CONFLICT",
-            `${live!.n} login(s) minted in ${targetKey(row)} are still live: revoke them before ${what}`,
+            `${live!.n} login(s) minted in ${targetKey(row)} are still live: revoke them before ${what} ` +
+              `(sikkerkey lease revoke LEASE; with --force if that database is gone for good)`,
           );
         }
       }

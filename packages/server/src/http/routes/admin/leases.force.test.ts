@@ -65,11 +65,17 @@ describe("POST /v1/admin/leases/{id}/revoke with force", () => {
     expect(provider.calls.revoke).toBe(0);
   });
 
-  it("retries without force, abandons with it, and lets the secret be purged", async () => {
+  it("retries without force, abandons with it, and lets the secret be moved and purged", async () => {
     provider.down = true;
     const kept = await expectJson<{ state: string; lastError: string }>(await revoke({}), 200);
     expect(kept.state).toBe("revoking");
     expect(kept.lastError).toBeTruthy();
+    const move = () =>
+      h.admin("PATCH", `/v1/admin/secrets/${secretId}`, {
+        leased: { connection: { host: "db-new", adminPassword: "p" } },
+      });
+    const stuck = await expectJson(await move(), 409);
+    expect(stuck["detail"]).toContain("--force");
 
     await expectJson(await h.admin("DELETE", `/v1/admin/secrets/${secretId}`), 200);
     const blocked = await expectJson(await h.admin("DELETE", `/v1/admin/trash/${secretId}`), 409);
@@ -99,6 +105,13 @@ describe("POST /v1/admin/leases/{id}/revoke with force", () => {
 
     const metrics = await (await h.server.app.request("/metrics")).text();
     expect(metrics).toMatch(/^sikkerkey_lease_abandoned_total 1$/m);
+    // No longer live: the secret may move to another database, and be purged.
+    await expectJson(await h.admin("POST", `/v1/admin/trash/${secretId}/restore`), 200);
+    expect(
+      (await expectJson<{ leased: { connection: { host: string } } }>(await move(), 200)).leased.connection
+        .host,
+    ).toBe("db-new");
+    await expectJson(await h.admin("DELETE", `/v1/admin/secrets/${secretId}`), 200);
     expect(await h.admin("DELETE", `/v1/admin/trash/${secretId}`)).toHaveProperty("status", 204);
   });
 });
