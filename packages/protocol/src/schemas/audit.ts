@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   "lease.revoke",
   "lease.revoke_failed",
   "lease.abandon",
+  "lease.align",
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

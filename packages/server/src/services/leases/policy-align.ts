@@ -1,10 +1,11 @@
 import type { Policy } from "@sikkerkey/protocol";
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import { ProviderError } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
 import type { LoadedConfig } from "../leased-config/index.js";
 import { forEachLimit } from "./background.js";
+import { leaseEvent, SYSTEM } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 
@@ -16,6 +17,9 @@ import type { LeaseRow } from "./queries.js";
 // sees a disagreement in the row it fetched anyway, at no cost to a lease whose policy stayed.
 
 const l = schema.leases;
+
+/** Why a `lease.align` event was written: the secret's lease policy changed under a live lease. */
+const REASON = "policy_change";
 
 /** The row's record of the login's VALID UNTIL is not what the policy asks (or is unknown). */
 export function misaligned(policy: Pick<Policy, "nativeExpiry">, lease: LeaseRow): boolean {
@@ -41,13 +45,28 @@ export async function alignLogin(
     ctx.stats.renewFailures += 1;
     throw error;
   }
-  const result = await ctx.db.execute(sql`
-    update ${l} set native_expiry = ${native}
-    where id = ${lease.id} and state = 'active'
-      and expires_at = ${lease.expiresAt.toISOString()}::timestamptz
-      and native_expiry is not distinct from ${lease.nativeExpiry}
-    returning id`);
-  return resultRows(result).length > 0 ? { ...lease, nativeExpiry: native } : "raced";
+  const aligned = await ctx.db.transaction(async (tx) => {
+    const result = await tx.execute(sql`
+      update ${l} set native_expiry = ${native}
+      where id = ${lease.id} and state = 'active'
+        and expires_at = ${lease.expiresAt.toISOString()}::timestamptz
+        and native_expiry is not distinct from ${lease.nativeExpiry}
+      returning id`);
+    if (resultRows(result).length === 0) return false;
+    // Audited when the login's VALID UNTIL really changed policy. Unknown before (a lease from
+    // before the column existed; one pulled in, which has its own event) is not such a change.
+    if (lease.nativeExpiry !== null) {
+      await ctx.audit.record(
+        leaseEvent("lease.align", lease, SYSTEM, {
+          reason: REASON,
+          detail: { validUntil: native ? lease.expiresAt.toISOString() : null },
+        }),
+        tx,
+      );
+    }
+    return true;
+  });
+  return aligned ? { ...lease, nativeExpiry: native } : "raced";
 }
 
 /**
@@ -57,12 +76,44 @@ export async function alignLogin(
  * unknown (`nullif`), so alignLogin moves it in too before the lease is trusted again.
  */
 export async function pullIn(ctx: EngineContext, lease: LeaseRow, ceiling: Date): Promise<void> {
-  const at = ceiling.toISOString();
-  await ctx.db.execute(sql`
-    update ${l} set expires_at = ${at}::timestamptz, hard_max_at = ${at}::timestamptz,
-      native_expiry = nullif(native_expiry, true)
-    where id = ${lease.id} and state = 'active'
-      and expires_at = ${lease.expiresAt.toISOString()}::timestamptz`);
+  await pullInWhere(ctx, ceiling, and(eq(l.id, lease.id), eq(l.expiresAt, lease.expiresAt))!);
+}
+
+/**
+ * The pull-in itself, for one lease or all of a secret's: active leases matching `where` get
+ * `ceiling` as their expiry and hard maximum where it is earlier, each with a `lease.align` event
+ * (the lease ends sooner than it said), in one transaction.
+ */
+async function pullInWhere(ctx: EngineContext, ceiling: Date | SQL, where: SQL): Promise<number> {
+  const at = ceiling instanceof Date ? sql`${ceiling.toISOString()}::timestamptz` : ceiling;
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(l)
+      .set({
+        // `least` skips nulls: a lease minted without a ceiling gets this one.
+        expiresAt: sql`least(${l.expiresAt}, ${at})`,
+        hardMaxAt: sql`least(${l.hardMaxAt}, ${at})`,
+        nativeExpiry: sql`case when ${l.expiresAt} > ${at} then nullif(${l.nativeExpiry}, true) else ${l.nativeExpiry} end`,
+      })
+      .where(
+        and(
+          where,
+          eq(l.state, "active"),
+          or(isNull(l.hardMaxAt), sql`${l.hardMaxAt} > ${at}`, sql`${l.expiresAt} > ${at}`),
+        ),
+      )
+      .returning();
+    await ctx.audit.recordMany(
+      rows.map((row) =>
+        leaseEvent("lease.align", row, SYSTEM, {
+          reason: REASON,
+          detail: { expiresAt: row.expiresAt.toISOString(), hardMaxAt: row.hardMaxAt?.toISOString() ?? null },
+        }),
+      ),
+      tx,
+    );
+    return rows.length;
+  });
 }
 
 /**
@@ -77,12 +128,8 @@ export async function alignLive(ctx: EngineContext, secretId: string): Promise<n
   const config = await ctx.configs.load(secretId);
   const { policy } = config;
   if (policy.hardMaxSeconds) {
-    // `least` skips nulls: a lease minted without a ceiling gets this one.
-    const ceiling = sql`(created_at + ${policy.hardMaxSeconds}::int * interval '1 second')`;
-    await ctx.db.execute(sql`
-      update ${l} set expires_at = least(expires_at, ${ceiling}), hard_max_at = least(hard_max_at, ${ceiling}),
-        native_expiry = case when expires_at > ${ceiling} then nullif(native_expiry, true) else native_expiry end
-      where secret_id = ${secretId} and state = 'active' and (hard_max_at is null or hard_max_at > ${ceiling})`);
+    const ceiling = sql`(${l.createdAt} + ${policy.hardMaxSeconds}::int * interval '1 second')`;
+    await pullInWhere(ctx, ceiling, eq(l.secretId, secretId));
   }
   const rows = resultRows<{ id: string }>(
     await ctx.db.execute(sql`

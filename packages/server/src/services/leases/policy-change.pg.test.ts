@@ -7,7 +7,7 @@ import { adminKinds } from "../../providers/postgresql/testing.js";
 import { type Provider, ProviderError } from "../../providers/provider.js";
 import { openStore, type Store } from "../../store/index.js";
 import { type PgTarget, pgTarget, seedOn } from "./pg-testing.js";
-import { type Harness, harness, leasesOf } from "./testing.js";
+import { auditOf, type Harness, harness, leasesOf } from "./testing.js";
 
 // Editing a leased secret's policy while its logins are live, against real PostgreSQL and real
 // logins. VALID UNTIL is PostgreSQL's real clock while the engine runs on a ManualClock, so a
@@ -21,6 +21,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
 });
+
+/** The `lease.align` events of a secret, oldest first, as the audit log holds them. */
+async function aligned(h: Harness, secretId: string) {
+  const events = await auditOf(h.db, secretId);
+  return events
+    .filter((e) => e.action === "lease.align")
+    .sort((a, b) => a.seq - b.seq)
+    .map((e) => ({ login: e.login, actor: e.actorType, reason: e.reason, detail: e.detail }));
+}
 
 const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 const REFUSED = "28P01"; // password authentication failed: also what an expired VALID UNTIL gives
@@ -85,6 +94,12 @@ describe.each(adminKinds)("policy changes with live logins ($kind admin)", ({ ki
     await h.engine.settle();
     expect((await t.tryAs(username, password)).rows).toHaveLength(1);
     expect((await leasesOf(h.db, secret.id))[0]?.nativeExpiry).toBe(false);
+    // On record: the system lifted this login's VALID UNTIL because the policy changed; once.
+    expect(await aligned(h, secret.id)).toEqual([
+      { login: username, actor: "system", reason: "policy_change", detail: { validUntil: null } },
+    ]);
+    expect(await h.engine.alignPolicy(secret.id)).toBe(0);
+    expect(await aligned(h, secret.id)).toHaveLength(1);
   });
 
   it("native expiry switched on: live logins get VALID UNTIL (at the change, or at the next read if the target was down then) and are refused once the lease ends", async () => {
@@ -124,6 +139,11 @@ describe.each(adminKinds)("policy changes with live logins ($kind admin)", ({ ki
     expect((await t.validUntil(logins[1]!.username))?.getTime()).toBe(
       new Date(reads[1]!.lease!.expiresAt).getTime(),
     );
+    // One event per login, when its VALID UNTIL was set (not for the attempts that failed).
+    expect((await aligned(h, secret.id)).map((e) => [e.login, e.detail])).toEqual([
+      [logins[0]!.username, { validUntil: again.lease!.expiresAt }],
+      [logins[1]!.username, { validUntil: reads[1]!.lease!.expiresAt }],
+    ]);
 
     // No reaper, no SikkerKey: once the leases end, PostgreSQL refuses both logins on its own.
     await sleepUntil(Math.max(end, new Date(reads[1]!.lease!.expiresAt).getTime()) + 300);
@@ -197,6 +217,13 @@ describe.each(adminKinds)("policy changes with live logins ($kind admin)", ({ ki
     const row1 = (await leasesOf(h.db, secret.id)).find((r) => r.login === login1)!;
     expect(row1.expiresAt.getTime()).toBe(ceiling);
     expect((await t.validUntil(login1))?.getTime()).toBe(ceiling);
+    // Each lease's earlier end is on record once (machine 0's by its read, machine 1's by the
+    // pass); moving VALID UNTIL in with it is part of that change, not a second event.
+    const at = new Date(ceiling).toISOString();
+    expect((await aligned(h, secret.id)).map((e) => [e.login, e.detail])).toEqual([
+      [firsts[0]!.fields.username, { expiresAt: at, hardMaxAt: at }],
+      [login1, { expiresAt: at, hardMaxAt: at }],
+    ]);
 
     // At the ceiling the reaper ends it, and machine 0's next read gets a fresh login.
     h.clock.advance(240);
