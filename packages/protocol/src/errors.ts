@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   INVALID_LEASE_POLICY: 400,
+  /** An HTTP request that could not be parsed at all (request line, header syntax, `Host`). */
+  MALFORMED_REQUEST: 400,
   // 401: who you are could not be established
   UNAUTHENTICATED: 401,
   UNSIGNED_REQUEST: 401,
@@ -38,10 +40,12 @@ export const ERROR_STATUS = {
   AMBIGUOUS_NAME: 409,
   CONFLICT: 409,
   LEASE_LIMIT_REACHED: 409,
-  // 413 / 415 / 429
+  // 408 / 413 / 415 / 429 / 431
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   // 5xx: never carry a secret in their detail
   INTERNAL: 500,
   MINT_FAILED: 502,

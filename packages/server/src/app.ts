@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
 import type { Hono } from "hono";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -7,6 +7,7 @@ import { createDashboard } from "./dashboard/index.js";
 import { loadKeyring, type Sealer } from "./crypto/index.js";
 import type { AppEnv } from "./http/env.js";
 import { createHttpApp } from "./http/create-app.js";
+import { createHttpServer } from "./http/node-listener.js";
 import { startJobs, type Job } from "./jobs/index.js";
 import { createLogger, describeError, type Logger } from "./log/index.js";
 import { createPostgresProvider } from "./providers/index.js";
@@ -135,7 +136,7 @@ export async function createServer(
     }),
   });
 
-  let http: ReturnType<typeof serve> | undefined;
+  let http: Server | undefined;
   let jobs: Job[] = [];
 
   return {
@@ -147,8 +148,10 @@ export async function createServer(
     readCache,
     async start() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
-        http = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, resolve);
-        http.once("error", reject);
+        const server = createHttpServer(app.fetch, config.listen.host);
+        http = server;
+        server.once("error", reject);
+        server.listen(config.listen.port, config.listen.host, () => resolve(server.address() as AddressInfo));
       });
       jobs = startJobs({ services, engine, clock, logger });
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -172,7 +175,7 @@ export async function createServer(
 }
 
 /** Lets requests in flight finish, for a while; then cuts the connections still open. */
-async function closeHttp(server: ReturnType<typeof serve>, graceMs = 10_000): Promise<void> {
+async function closeHttp(server: Server, graceMs = 10_000): Promise<void> {
   const connections = server as Partial<{ closeIdleConnections(): void; closeAllConnections(): void }>;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   connections.closeIdleConnections?.();

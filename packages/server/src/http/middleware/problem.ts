@@ -15,6 +15,11 @@ export function titleFor(code: ErrorCode): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The RFC 9457 document for a code, as every refusal carries it. */
+export function problemDocument(code: ErrorCode, detail: string): Problem {
+  return { type: problemType(code), title: titleFor(code), status: ERROR_STATUS[code], code, detail };
+}
+
 /** RFC 9457 problem document with the protocol's code and the request id. */
 export function problemResponse(
   c: Context,
@@ -25,11 +30,7 @@ export function problemResponse(
   const status = ERROR_STATUS[code];
   const requestId = c.get("requestId") as string | undefined;
   const body: Problem = {
-    type: problemType(code),
-    title: titleFor(code),
-    status,
-    code,
-    detail,
+    ...problemDocument(code, detail),
     ...(requestId ? { requestId } : {}),
     ...(errors && errors.length > 0 ? { errors } : {}),
   };

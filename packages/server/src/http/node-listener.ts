@@ -1,0 +1,96 @@
+import { createServer, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { getRequestListener } from "@hono/node-server";
+import { ERROR_STATUS, type ErrorCode, PROBLEM_CONTENT_TYPE } from "@sikkerkey/protocol";
+import { problemDocument } from "./middleware/problem.js";
+
+/**
+ * The HTTP server around the app. Node and the Hono adapter refuse some requests before any
+ * route sees them, and on their own they answer in plain text or with an empty body: headers over
+ * Node's limit (431), a request that does not parse or has no valid `Host` (400), one too slow to
+ * arrive (408). Here they get the same `application/problem+json` with a stable code as every
+ * other refusal, so a client or proxy can tell them apart without reading prose.
+ */
+export function createHttpServer(fetch: Parameters<typeof getRequestListener>[0], hostname: string): Server {
+  const listener = getRequestListener(fetch, {
+    // What an HTTP/1.0 request without `Host` (a load balancer's health check) is taken to ask.
+    hostname,
+    // The request line or `Host` the adapter could not turn into a URL. Its message is the
+    // adapter's own ("Invalid host header"), never the client's bytes.
+    errorHandler: (error) =>
+      problemFetchResponse("MALFORMED_REQUEST", `the request could not be read: ${messageOf(error)}`),
+  });
+  // Node's own missing-Host answer (HTTP/1.1 requires one) is a bare 400: this one says why.
+  const server = createServer({ requireHostHeader: false }, (incoming, outgoing) => {
+    if (incoming.headers.host === undefined && incoming.httpVersion === "1.1") {
+      const refusal = problemDocument("MALFORMED_REQUEST", "an HTTP/1.1 request needs a Host header");
+      const body = JSON.stringify(refusal);
+      outgoing.writeHead(refusal.status, {
+        "content-type": PROBLEM_CONTENT_TYPE,
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+        connection: "close",
+      });
+      outgoing.end(body);
+      return;
+    }
+    return listener(incoming, outgoing);
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket),
+  );
+  return server;
+}
+
+function problemFetchResponse(code: ErrorCode, detail: string): Response {
+  return new Response(JSON.stringify(problemDocument(code, detail)), {
+    status: ERROR_STATUS[code],
+    // A request that could not be read leaves nothing to trust on the connection: close it.
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", connection: "close" },
+  });
+}
+
+const REASONS: Partial<Record<number, string>> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  431: "Request Header Fields Too Large",
+};
+
+/** What Node's parser reported, as a code and a sentence of ours (its message can quote input). */
+function classify(error: NodeJS.ErrnoException): [ErrorCode, string] {
+  switch (error.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return ["HEADERS_TOO_LARGE", "the request headers are larger than this server accepts"];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return ["REQUEST_TIMEOUT", "the request did not arrive in time"];
+    default:
+      return ["MALFORMED_REQUEST", "the request is not valid HTTP/1.1"];
+  }
+}
+
+/**
+ * Node gives a parse error no request or response object: the answer is written to the socket
+ * as raw HTTP/1.1, and the connection closed (the parser's state is lost). A socket already gone,
+ * or with a response under way, is only closed.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [code, detail] = classify(error);
+  const status = ERROR_STATUS[code];
+  const body = JSON.stringify(problemDocument(code, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? "Bad Request"}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      "Cache-Control: no-store\r\n" +
+      "Connection: close\r\n\r\n" +
+      body,
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.toLowerCase() : "invalid request";
+}
