@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { AdminClient } from "./admin-client.js";
 import { CliError, UsageError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
+import { printWarning } from "./output.js";
 
 export interface OperatorOptions {
   server?: string;
@@ -13,7 +14,20 @@ export interface OperatorOptions {
 export function withOperatorOptions(command: Command): Command {
   return command
     .addOption(new Option("--server <url>", "SikkerKey server URL").env("SIKKERKEY_SERVER"))
-    .addOption(new Option("--token <token>", "operator API token").env("SIKKERKEY_TOKEN"));
+    .addOption(
+      new Option("--token <token>", "operator API token (prefer SIKKERKEY_TOKEN: argv is visible)").env(
+        "SIKKERKEY_TOKEN",
+      ),
+    )
+    .hook("preAction", (self) => {
+      // An operator token is long-lived and powerful; on the command line `ps` shows it to every
+      // local user and the shell keeps it in its history. Still accepted, as scripts rely on it.
+      if (self.getOptionValueSource("token") === "cli") {
+        printWarning(
+          "--token on the command line is visible to other local users (ps) and kept in shell history; set SIKKERKEY_TOKEN instead",
+        );
+      }
+    });
 }
 
 export function adminClient(options: OperatorOptions): AdminClient {

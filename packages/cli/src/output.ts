@@ -8,6 +8,11 @@ export function printLine(text = ""): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** A caution that is not the command's result: stderr, so `--json` output stays parseable. */
+export function printWarning(text: string): void {
+  process.stderr.write(`warning: ${text}\n`);
+}
+
 export type Column<T> = [header: string, cell: (row: T) => string | number | null | undefined];
 
 /** A plain, aligned table; `empty` is printed instead when there are no rows. */

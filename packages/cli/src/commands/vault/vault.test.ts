@@ -39,6 +39,17 @@ describe("vault", () => {
     });
     expect(r.code).toBe(0);
     expect(server.last()!.headers["authorization"]).toBe("Bearer flag_token");
+    // Accepted, with a warning on stderr (which never repeats the token); stdout stays JSON.
+    expect(r.stderr).toContain("warning: --token on the command line is visible to other local users");
+    expect(r.stderr).not.toContain("flag_token");
+    expect(JSON.parse(r.stdout)).toEqual([vault]);
+  });
+
+  it("a token from SIKKERKEY_TOKEN draws no warning", async () => {
+    server.on("GET", "/v1/admin/vaults", { body: list([vault]) });
+    const r = await cli("vault", "list", "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
   });
 
   it("list --json follows nextCursor and prints one array", async () => {
