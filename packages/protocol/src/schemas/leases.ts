@@ -63,3 +63,18 @@ export const leaseQuerySchema = z.object({
  */
 export const leaseRevokeSchema = z.object({ force: z.boolean().default(false) }).strict();
 export type LeaseRevoke = z.infer<typeof leaseRevokeSchema>;
+
+/**
+ * Answer of `POST /v1/admin/secrets/{id}/revoke-leases`: what became of every login of the
+ * secret that was live or still being revoked.
+ */
+export const secretLeasesRevokedSchema = z.object({
+  id: z.string(),
+  /** Confirmed gone from the database. */
+  revoked: z.number().int(),
+  /** The database could not be reached: retried with backoff. */
+  revoking: z.number().int(),
+  /** Given up on (`force`): the login may still exist in the database. */
+  abandoned: z.number().int(),
+});
+export type SecretLeasesRevoked = z.infer<typeof secretLeasesRevokedSchema>;

@@ -6,6 +6,7 @@ import type {
   LeasedConfigPatch,
   LeaseState,
   Secret,
+  SecretLeasesRevoked,
 } from "@sikkerkey/protocol";
 import { SikkerKeyError } from "../errors.js";
 import type { OperatorActor } from "../services/actor.js";
@@ -33,6 +34,8 @@ export interface DashboardLeasedOps {
   ): Promise<Lease[]>;
   /** `force`: abandon the lease if its login cannot be revoked now. */
   revokeLease(actor: OperatorActor, leaseId: string, opts?: { force?: boolean }): Promise<Lease>;
+  /** Every login of the secret, now (an incident). */
+  revokeSecretLeases(actor: OperatorActor, secretId: string): Promise<SecretLeasesRevoked>;
 }
 
 function engineDown(): never {
@@ -51,5 +54,7 @@ export function leasedOpsFromServices(services: Services): DashboardLeasedOps {
     },
     revokeLease: (actor, leaseId, opts) =>
       services.leaseAdmin ? services.leaseAdmin.revoke(actor, leaseId, opts) : engineDown(),
+    revokeSecretLeases: (actor, secretId) =>
+      services.leaseAdmin ? services.leaseAdmin.revokeSecretLeases(actor, secretId) : engineDown(),
   };
 }

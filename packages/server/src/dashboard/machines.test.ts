@@ -82,6 +82,9 @@ describe("dashboard machines, enrollment tokens and audit", () => {
     const detail = await member.page("/vaults/prod/secrets/sk_db");
     expect(detail.html).not.toContain("Delete…");
     expect(detail.html).not.toContain('/revoke"');
+    expect(detail.html).not.toContain("/revoke-leases");
+    const revokeAll = await member.post("/vaults/prod/secrets/sk_db/revoke-leases", { _csrf: member.csrf() });
+    expect(revokeAll.res.status).toBe(403);
     expect((await member.page("/audit")).res.status).toBe(403);
     const wizard = await member.page("/vaults/prod/secrets/new/leased");
     expect(wizard.res.status).toBe(403);

@@ -25,6 +25,22 @@ describe("dashboard pages", () => {
           await w.store.db.update(schema.leases).set({ state }).where(eq(schema.leases.id, leaseId));
           return { id: leaseId, state } as Lease;
         },
+        // Stands in for the engine (engine.pg.test.ts proves it on a real database): active leases
+        // are revoked, `revoking` ones stay so (their database is down).
+        async revokeSecretLeases(_actor, secretId) {
+          const rows = await w.store.db
+            .select()
+            .from(schema.leases)
+            .where(eq(schema.leases.secretId, secretId));
+          const active = rows.filter((r) => r.state === "active");
+          for (const r of active)
+            await w.store.db
+              .update(schema.leases)
+              .set({ state: "revoked" })
+              .where(eq(schema.leases.id, r.id));
+          const revoking = rows.filter((r) => r.state === "revoking").length;
+          return { id: secretId, revoked: active.length, revoking, abandoned: 0 };
+        },
       },
     });
     b = await w.signedIn();
@@ -99,6 +115,7 @@ describe("dashboard pages", () => {
       },
     ]);
     const detail = await b.page("/vaults/prod/secrets/sk_db");
+    expect(detail.html).toContain("Revoke all logins of sk_db");
     expect(detail.html).toContain("worker-1");
     expect(detail.html).toContain("sk_db_worker_1_abc");
     expect(detail.html).not.toContain("sk_db_worker_1_old");
@@ -167,6 +184,32 @@ describe("dashboard pages", () => {
       force: "on",
     });
     expect(again.res.status).toBe(404);
+  });
+
+  it("revokes every login of a secret from its page, and says which could not be revoked yet", async () => {
+    const machineId = await w.machine(vaultId, "worker-3");
+    const expires = new Date(w.clock.now().getTime() + 600_000);
+    const base = { secretId: "sk_db", machineId, vaultId, expiresAt: expires };
+    await w.store.db.insert(schema.leases).values([
+      { ...base, id: newId("lease"), slot: "a", login: "sk_db_worker_3_a", state: "active" },
+      { ...base, id: newId("lease"), slot: "b", login: "sk_db_worker_3_b", state: "active" },
+    ]);
+    const all = await b.post("/vaults/prod/secrets/sk_db/revoke-leases", { _csrf: b.csrf() });
+    expect(all.res.headers.get("location")).toBe("/vaults/prod/secrets/sk_db?notice=revoked-all&n=2");
+    const after = await b.page("/vaults/prod/secrets/sk_db?notice=revoked-all&n=2");
+    expect(after.html).toContain("2 logins revoked. Machines get new ones at their next read.");
+    expect(after.html).not.toContain("sk_db_worker_3_a");
+    expect(after.html).not.toContain("Revoke all logins of sk_db");
+
+    await w.store.db
+      .insert(schema.leases)
+      .values({ ...base, id: newId("lease"), slot: "c", login: "sk_db_worker_3_c", state: "revoking" });
+    const pending = await b.post("/vaults/prod/secrets/sk_db/revoke-leases", { _csrf: b.csrf() });
+    expect(pending.res.headers.get("location")).toBe(
+      "/vaults/prod/secrets/sk_db?notice=revoked-all-pending&n=1",
+    );
+    const csrfless = await b.post("/vaults/prod/secrets/sk_db/revoke-leases", {});
+    expect(csrfless.res.status).toBe(403);
   });
 
   it("deletes to the trash, restores, and purges", async () => {

@@ -141,6 +141,7 @@ describe("dashboard security", () => {
       "/vaults/prod/secrets/sk_api/delete",
       "/vaults/prod/secrets/sk_db/edit",
       "/vaults/prod/leases/lease_x/revoke",
+      "/vaults/prod/secrets/sk_db/revoke-leases",
       "/vaults/prod/wizard",
       "/vaults/prod/machines/m1/approve",
       "/vaults/prod/machines/m1/disable",

@@ -82,6 +82,39 @@ describe("lease", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ state: "abandoned" });
   });
 
+  it("revoke --secret revokes every login of the secret and reports what became of them", async () => {
+    server.on("POST", "/v1/admin/secrets/sk_db_prod/revoke-leases", {
+      body: { id: "sk_db_prod", revoked: 3, revoking: 2, abandoned: 0 },
+    });
+    const r = await cli("lease", "revoke", "--secret", "sk_db_prod");
+    expect(r.code).toBe(0);
+    expect(server.last()!.body).toBeUndefined();
+    expect(r.stdout).toContain("Revoked 3 logins of sk_db_prod.");
+    expect(r.stdout).toContain("2 could not be revoked yet");
+    expect(r.stdout).toContain("sikkerkey lease revoke --secret sk_db_prod --force");
+  });
+
+  it("revoke --secret --force sends force and names what was abandoned", async () => {
+    server.on("POST", "/v1/admin/secrets/sk_db_prod/revoke-leases", {
+      body: { id: "sk_db_prod", revoked: 0, revoking: 0, abandoned: 2 },
+    });
+    const r = await cli("lease", "revoke", "--secret", "sk_db_prod", "--force", "--json");
+    expect(r.code).toBe(0);
+    expect(server.last()!.body).toEqual({ force: true });
+    expect(JSON.parse(r.stdout)).toEqual({ id: "sk_db_prod", revoked: 0, revoking: 0, abandoned: 2 });
+    const text = await cli("lease", "revoke", "--secret", "sk_db_prod", "--force");
+    expect(text.stdout).toContain("2 abandoned: those logins may still exist");
+  });
+
+  it("revoke needs exactly one of a lease id and --secret", async () => {
+    for (const args of [[], [LEASE_ID, "--secret", "sk_db_prod"]]) {
+      const r = await cli("lease", "revoke", ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("give a lease id, or --secret SECRET");
+    }
+    expect(server.last()).toBeUndefined();
+  });
+
   it("list accepts the abandoned state", async () => {
     server.on("GET", "/v1/admin/leases", { body: list([{ ...lease, state: "abandoned" }]) });
     const r = await cli("lease", "list", "--state", "abandoned");

@@ -1,11 +1,13 @@
-import type { Lease } from "@sikkerkey/protocol";
+import type { Lease, SecretLeasesRevoked } from "@sikkerkey/protocol";
 import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
 import { adminClient, type OperatorOptions, seg, withOperatorOptions } from "../../operator.js";
 import type { JsonOption } from "../../options.js";
 import { printJson, printLine } from "../../output.js";
 
 interface Options extends OperatorOptions, JsonOption {
   force?: boolean;
+  secret?: string;
 }
 
 export function registerLeaseRevoke(lease: Command): void {
@@ -13,18 +15,48 @@ export function registerLeaseRevoke(lease: Command): void {
     lease
       .command("revoke")
       .description("revoke a lease now: the login is cut off, its sessions ended, the role dropped")
-      .argument("<lease>", "lease id (lease_…)")
+      .argument("[lease]", "lease id (lease_…)")
+      .option("--secret <secret>", "instead of one lease: every login of this secret (an incident)")
       .option(
         "--force",
-        "if the login cannot be revoked now (its database is gone for good), stop trying: the lease is abandoned",
+        "if a login cannot be revoked now (its database is gone for good), stop trying: the lease is abandoned",
       )
-      .option("--json", "print the lease as JSON"),
-  ).action(async (id: string, opts: Options) => {
+      .option("--json", "print the lease (or the counts, with --secret) as JSON"),
+  ).action(async (id: string | undefined, opts: Options) => {
+    if ((id === undefined) === (opts.secret === undefined)) {
+      throw new UsageError("give a lease id, or --secret SECRET for every login of a secret (not both)");
+    }
     const body = opts.force ? { force: true } : undefined;
-    const revoked = await adminClient(opts).post<Lease>(`/leases/${seg(id)}/revoke`, body);
+    const client = adminClient(opts);
+    if (opts.secret !== undefined) {
+      const counts = await client.post<SecretLeasesRevoked>(
+        `/secrets/${seg(opts.secret)}/revoke-leases`,
+        body,
+      );
+      if (opts.json) return printJson(counts);
+      return printLine(describeAll(counts));
+    }
+    const revoked = await client.post<Lease>(`/leases/${seg(id!)}/revoke`, body);
     if (opts.json) return printJson(revoked);
     printLine(describe(revoked));
   });
+}
+
+function describeAll(c: SecretLeasesRevoked): string {
+  const parts = [`Revoked ${c.revoked} login${c.revoked === 1 ? "" : "s"} of ${c.id}.`];
+  if (c.revoking > 0) {
+    parts.push(
+      `${c.revoking} could not be revoked yet (database unreachable) and are retried with backoff; ` +
+        `if the database is gone for good: sikkerkey lease revoke --secret ${c.id} --force`,
+    );
+  }
+  if (c.abandoned > 0) {
+    parts.push(
+      `${c.abandoned} abandoned: those logins may still exist in the database; drop them there by hand ` +
+        `(sikkerkey lease list --secret ${c.id} --state abandoned names them).`,
+    );
+  }
+  return parts.join("\n");
 }
 
 function describe(l: Lease): string {

@@ -53,6 +53,9 @@ const NOTICES: Record<string, (n: number) => string> = {
   revoked: () => "Lease revoked: the login is gone from the database.",
   "revoke-pending": () =>
     "The database could not be reached: the lease stays revoking and the server keeps retrying. If the database is gone for good, abandon the lease.",
+  "revoked-all": (n) => `${n} login${n === 1 ? "" : "s"} revoked. Machines get new ones at their next read.`,
+  "revoked-all-pending": (n) =>
+    `${n} login${n === 1 ? "" : "s"} could not be revoked yet: the database could not be reached and the server keeps retrying. If the database is gone for good, abandon them below.`,
   abandoned: () =>
     "Lease abandoned: the server has stopped trying to revoke it. The login may still exist in the database; drop it there by hand.",
   approved: () => "Machine approved.",

@@ -66,6 +66,18 @@ export function secretDetailRoutes(ctx: DashboardContext): Hono<DashEnv> {
     return back(c, `${v.base}/secrets`, "trashed", result.revokedLeases);
   });
 
+  app.post("/vaults/:vault/secrets/:id/revoke-leases", async (c) => {
+    const v = await vaultPage(c, ctx, "secrets");
+    if (!v.isAdmin)
+      throw new SikkerKeyError("FORBIDDEN", "revoking logins needs the admin role in this vault");
+    const secret = await secretIn(ctx, c, v.vault.id);
+    const result = await ctx.leased.revokeSecretLeases(c.get("actor"), secret.id);
+    const self = `${v.base}/secrets/${enc(secret.id)}`;
+    return result.revoking > 0
+      ? back(c, self, "revoked-all-pending", result.revoking)
+      : back(c, self, "revoked-all", result.revoked);
+  });
+
   app.post("/vaults/:vault/leases/:lease/revoke", async (c) => {
     const v = await vaultPage(c, ctx, "secrets");
     if (!v.isAdmin)

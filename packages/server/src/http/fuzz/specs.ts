@@ -180,7 +180,16 @@ export function routeSpecs(w: FuzzWorld, freshPem: string): Record<string, Route
     },
 
     "GET /v1/admin/leases": { params: {} },
-    "POST /v1/admin/leases/{id}/revoke": { params: { id: w.leaseId }, rightKind: { id: [w.leaseId] } },
+    "POST /v1/admin/leases/{id}/revoke": {
+      params: { id: w.leaseId },
+      rightKind: { id: [w.leaseId] },
+      bodies: [{ mode: "live", body: { force: false } }],
+    },
+    "POST /v1/admin/secrets/{id}/revoke-leases": {
+      params: { id: w.secrets.leased },
+      rightKind: { id: [w.secrets.leased] },
+      bodies: [{ mode: "live", body: { force: false } }],
+    },
 
     "GET /v1/admin/audit": { params: {} },
     "GET /v1/admin/audit/verify": { params: {} },

@@ -181,6 +181,12 @@ export const ROUTES: RouteDoc[] = [
       response: "Lease",
     },
   ),
+  admin(
+    "post",
+    `${A}/secrets/{id}/revoke-leases`,
+    "Revoke every login of a secret now (body optional; force abandons those that cannot be revoked)",
+    { body: "LeaseRevoke", bodyOptional: true, response: "SecretLeasesRevoked" },
+  ),
 
   admin("get", `${A}/audit`, "Audit events, newest first", {
     response: "AuditEvent",

@@ -34,6 +34,7 @@ export const SCHEMAS = {
   EnrollmentTokenCreated: p.enrollmentTokenCreatedSchema,
   Lease: p.leaseSchema,
   LeaseRevoke: p.leaseRevokeSchema,
+  SecretLeasesRevoked: p.secretLeasesRevokedSchema,
   AuditEvent: p.auditEventSchema,
   AuditVerify: p.auditVerifySchema,
   Problem: p.problemSchema,

@@ -6,6 +6,7 @@ import { createTestKeyring } from "../../crypto/index.js";
 import { createPostgresProvider } from "../../providers/postgresql/index.js";
 import { adminKinds } from "../../providers/postgresql/testing.js";
 import type { Provider } from "../../providers/provider.js";
+import type { OperatorActor } from "../actor.js";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { type PgTarget, pgTarget, seedOn } from "./pg-testing.js";
 import { type Harness, harness } from "./testing.js";
@@ -148,6 +149,39 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
       expect((await logIn(r)).code).toBe("28P01");
     }
     expect(await h.engine.hasUnrevoked(secret.id)).toBe(false);
+  });
+
+  it("an operator revokes every login of a secret at once (an incident): all refused, the next reads mint working ones", async () => {
+    const { secret, machines } = await seedOn(h, t, { machines: 2 });
+    const reads: Awaited<ReturnType<typeof h.engine.read>>[] = [];
+    for (const m of machines) reads.push(await h.engine.read(secret, m, {}));
+    const logIn = (r: (typeof reads)[number]) =>
+      t.tryAs(r.fields.username as string, r.fields.password as string);
+    const session = t.connect(reads[0]!.fields.username as string, reads[0]!.fields.password as string);
+    try {
+      await session`SELECT 1`;
+      const operator: OperatorActor = { operatorId: "op_incident", tokenId: null, sourceIp: null };
+      expect(await h.engine.revokeSecretLeases(secret.id, operator)).toEqual({
+        revoked: 2,
+        revoking: 0,
+        abandoned: 0,
+      });
+      // The open session ended with its login, not at its next query.
+      expect(
+        await t.pg.query("SELECT pid FROM pg_stat_activity WHERE usename = $1", [reads[0]!.fields.username]),
+      ).toEqual([]);
+    } finally {
+      await session.end({ timeout: 0 });
+    }
+    for (const r of reads) {
+      expect(await t.roleExists(r.fields.username as string)).toBe(false);
+      expect((await logIn(r)).code).toBe("28P01");
+      const [event] = await revokeEvents(h, r.fields.username as string);
+      expect(event).toMatchObject({ reason: "operator", actorType: "operator", actorId: "op_incident" });
+    }
+    const fresh = await h.engine.read(secret, machines[0]!, {});
+    expect(fresh.fields.username).not.toBe(reads[0]!.fields.username);
+    expect((await logIn(fresh)).rows).toHaveLength(1);
   });
 
   it("9. a login that owns a table is fully revoked: access cut, objects reassigned, role dropped", async () => {

@@ -22,6 +22,7 @@ import {
   revokeForSecrets,
   revokeOne,
 } from "./revoke-ops.js";
+import { revokeAllOf, type SecretRevocation } from "./revoke-secret.js";
 import { SingleFlight } from "../single-flight.js";
 import { type LeaseStats, newStats } from "./stats.js";
 import { revokeUnwanted } from "./unwanted.js";
@@ -32,6 +33,8 @@ export interface LeaseEngine {
   revoke(leaseId: string, reason: RevokeReason, actor?: LeaseActor, opts?: RevokeOptions): Promise<Lease>;
   /** An operator revokes one lease now; `force` abandons it if the attempt fails. */
   revokeLease(leaseId: string, actor: OperatorActor, opts?: RevokeOptions): Promise<Lease>;
+  /** An operator revokes every login of a secret now (see revokeAllOf). */
+  revokeSecretLeases(secretId: string, actor: OperatorActor, opts?: RevokeOptions): Promise<SecretRevocation>;
   /**
    * A disabled machine's logins of revoke-on-disable secrets, marked and revoked now, outside any
    * transaction (the disable itself uses `markDisabled`). Returns how many.
@@ -91,6 +94,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
     read: (secret, machine, readCtx) => readLeased(ctx, flights, secret, machine, readCtx),
     revoke: (leaseId, reason, actor = SYSTEM, opts) => revokeOne(ctx, leaseId, reason, actor, opts),
     revokeLease: (leaseId, actor, opts) => revokeOne(ctx, leaseId, "operator", fromOperator(actor), opts),
+    revokeSecretLeases: (secretId, actor, opts) => revokeAllOf(ctx, secretId, fromOperator(actor), opts),
     revokeForMachine: (machineId, actor = SYSTEM) => revokeForMachine(ctx, machineId, actor),
     revokeUnwanted: (secretId, actor = SYSTEM) => revokeUnwanted(ctx, actor, secretId),
     markUngranted: (tx, machineId, projectId) => markUngranted(ctx, tx, machineId, projectId),

@@ -1,4 +1,4 @@
-import type { Connection, ConnectionTestResult, Lease } from "@sikkerkey/protocol";
+import type { Connection, ConnectionTestResult, Lease, SecretLeasesRevoked } from "@sikkerkey/protocol";
 import type { OperatorActor } from "../actor.js";
 
 /**
@@ -8,6 +8,12 @@ import type { OperatorActor } from "../actor.js";
 export interface LeaseAdmin {
   /** `force`: abandon the lease if its login cannot be revoked now (see abandon.ts). */
   revoke(actor: OperatorActor, leaseId: string, opts?: { force?: boolean }): Promise<Lease>;
+  /** Every login of the secret, now (an incident); `force` as above, for each. */
+  revokeSecretLeases(
+    actor: OperatorActor,
+    secretId: string,
+    opts?: { force?: boolean },
+  ): Promise<SecretLeasesRevoked>;
   testConnection(actor: OperatorActor, connection: Connection): Promise<ConnectionTestResult>;
   testSecretConnection(actor: OperatorActor, secretId: string): Promise<ConnectionTestResult>;
 }

@@ -39,6 +39,10 @@ export function leaseHooks(
     ungrant: { markUngranted: (tx, machineId, projectId) => engine.markUngranted(tx, machineId, projectId) },
     leaseAdmin: {
       revoke: (actor, leaseId, opts) => engine.revokeLease(leaseId, actor, opts),
+      revokeSecretLeases: async (actor, secretId, opts) => ({
+        id: secretId,
+        ...(await engine.revokeSecretLeases(secretId, actor, opts)),
+      }),
       testConnection: (_actor, connection) => configs.testConnection(connection),
       testSecretConnection: (_actor, secretId) => configs.testConnection(secretId),
     },

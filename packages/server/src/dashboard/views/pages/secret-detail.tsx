@@ -35,6 +35,18 @@ export function SecretDetailPage(p: SecretDetailProps) {
         <section aria-labelledby="leases">
           <h2 id="leases">Live leases</h2>
           <LeasesTable leases={p.leases} base={p.base} csrf={p.user.csrf} canRevoke={p.isAdmin} />
+          {p.isAdmin && p.leases.length > 0 ? (
+            // An incident: every login of this secret goes now; machines get new ones at their next read.
+            <div class="actions">
+              <PostButton
+                action={`${self}/revoke-leases`}
+                csrf={p.user.csrf}
+                label="Revoke all logins"
+                ariaLabel={`Revoke all logins of ${s.id}`}
+                danger
+              />
+            </div>
+          ) : null}
         </section>
       ) : null}
       {p.isAdmin ? (

@@ -1,7 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeProvider } from "../../../services/leases/fake-provider.js";
 import { createHarness, expectJson, type Harness } from "../../../test-support/harness.js";
-import { createWorld, enrollMachine, signed } from "../../../test-support/machine-client.js";
+import {
+  createWorld,
+  enrollMachine,
+  signed,
+  type TestMachine,
+  type World,
+} from "../../../test-support/machine-client.js";
+import { operatorWithRole } from "../../../test-support/operators.js";
+
+/** A server on a fake target database, with one leased secret in a fresh vault. */
+async function leasedWorld(secretId: string) {
+  const provider = new FakeProvider();
+  const h = await createHarness({ overrides: { provider } });
+  const world = await createWorld(h);
+  await expectJson(
+    await h.admin("POST", "/v1/admin/secrets", {
+      kind: "leased",
+      id: secretId,
+      vault: world.vault.name,
+      project: "api",
+      leased: {
+        connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
+        policy: { lifetimeSeconds: 300 },
+      },
+    }),
+    201,
+  );
+  return { h, provider, world };
+}
 
 // A forced revoke over HTTP: what the body may say, and what abandoning a lease whose database
 // is gone for good changes (a real database is in outage.pg.test.ts; this is the API's surface).
@@ -21,22 +49,8 @@ describe("POST /v1/admin/leases/{id}/revoke with force", () => {
     h.admin("POST", `/v1/admin/leases/${leaseId}/revoke`, body, headers ? { headers } : {});
 
   beforeAll(async () => {
-    provider = new FakeProvider();
-    h = await createHarness({ overrides: { provider } });
-    const world = await createWorld(h);
-    await expectJson(
-      await h.admin("POST", "/v1/admin/secrets", {
-        kind: "leased",
-        id: secretId,
-        vault: world.vault.name,
-        project: "api",
-        leased: {
-          connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
-          policy: { lifetimeSeconds: 300 },
-        },
-      }),
-      201,
-    );
+    let world: World;
+    ({ h, provider, world } = await leasedWorld(secretId));
     const machine = await enrollMachine(h, world);
     const read = await expectJson<{ lease: { id: string } }>(
       await signed(h, `/v1/secrets/${secretId}`, { keyId: machine.id, key: machine.key }),
@@ -113,5 +127,90 @@ describe("POST /v1/admin/leases/{id}/revoke with force", () => {
     ).toBe("db-new");
     await expectJson(await h.admin("DELETE", `/v1/admin/secrets/${secretId}`), 200);
     expect(await h.admin("DELETE", `/v1/admin/trash/${secretId}`)).toHaveProperty("status", 204);
+  });
+});
+
+// Every login of one secret at once, as an operator does in an incident.
+describe("POST /v1/admin/secrets/{id}/revoke-leases", () => {
+  let h: Harness;
+  let provider: FakeProvider;
+  let vault: string;
+  let machines: TestMachine[];
+  const secretId = "sk_db_incident";
+  const read = async (m: TestMachine) =>
+    (
+      await expectJson<{ lease: { id: string }; fields: { username: string } }>(
+        await signed(h, `/v1/secrets/${secretId}`, { keyId: m.id, key: m.key }),
+        200,
+      )
+    ).lease.id;
+  const revokeAll = (body?: unknown, token?: string) =>
+    h.admin("POST", `/v1/admin/secrets/${secretId}/revoke-leases`, body, token ? { token } : {});
+
+  beforeAll(async () => {
+    let world: World;
+    ({ h, provider, world } = await leasedWorld(secretId));
+    vault = world.vault.id;
+    machines = [await enrollMachine(h, world), await enrollMachine(h, world)];
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("is for the vault's admins: others learn nothing, members are refused, bad bodies change nothing", async () => {
+    const first = await read(machines[0]!);
+    const other = await expectJson<{ id: string }>(
+      await h.admin("POST", "/v1/admin/vaults", { name: "other" }),
+      201,
+    );
+    const outsider = await operatorWithRole(h, other.id, "admin");
+    expect((await expectJson(await revokeAll(undefined, outsider.token), 404))["code"]).toBe(
+      "SECRET_NOT_FOUND",
+    );
+    const member = await operatorWithRole(h, vault, "member");
+    expect((await expectJson(await revokeAll(undefined, member.token), 403))["code"]).toBe("FORBIDDEN");
+    expect((await expectJson(await revokeAll({ force: 1 }), 400))["code"]).toBe("VALIDATION_FAILED");
+    expect(provider.calls.revoke).toBe(0);
+    expect(await read(machines[0]!)).toBe(first); // still the same live lease
+  });
+
+  it("revokes every live login; the next reads mint new ones", async () => {
+    const before = [await read(machines[0]!), await read(machines[1]!)];
+    const result = await expectJson(await revokeAll(), 200);
+    expect(result).toEqual({ id: secretId, revoked: 2, revoking: 0, abandoned: 0 });
+    const events = (await h.events("lease.revoke")).filter((e) => before.includes(e.leaseId!));
+    expect(events.map((e) => [e.reason, e.actor.type])).toEqual([
+      ["operator", "operator"],
+      ["operator", "operator"],
+    ]);
+    const after = [await read(machines[0]!), await read(machines[1]!)];
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+  });
+
+  it("a database that is down: retried without force, abandoned with it; the secret stays readable", async () => {
+    await read(machines[0]!);
+    provider.down = true;
+    expect(await expectJson(await revokeAll({}), 200)).toEqual({
+      id: secretId,
+      revoked: 0,
+      revoking: 2,
+      abandoned: 0,
+    });
+    expect(await expectJson(await revokeAll({ force: true }), 200)).toEqual({
+      id: secretId,
+      revoked: 0,
+      revoking: 0,
+      abandoned: 2,
+    });
+    expect(await h.events("lease.abandon")).toHaveLength(2);
+    // Nothing left to act on: a second forced call finds no lease.
+    expect(await expectJson(await revokeAll({ force: true }), 200)).toEqual({
+      id: secretId,
+      revoked: 0,
+      revoking: 0,
+      abandoned: 0,
+    });
+    provider.down = false;
+    expect(await read(machines[1]!)).toMatch(/^lease_/);
   });
 });

@@ -21,6 +21,10 @@ export function leaseRoutes(services: Services): Hono<AppEnv> {
     const { force } = await readOptionalJson(c, leaseRevokeSchema);
     return c.json(await admin().revoke(c.get("operator"), c.req.param("id"), { force }));
   });
+  app.post("/secrets/:id/revoke-leases", async (c) => {
+    const { force } = await readOptionalJson(c, leaseRevokeSchema);
+    return c.json(await admin().revokeSecretLeases(c.get("operator"), c.req.param("id"), { force }));
+  });
   app.post("/test-connection", async (c) => {
     const { data } = await readJson(c, connectionSchema);
     return c.json(await admin().testConnection(c.get("operator"), data));
