@@ -27,6 +27,13 @@ describe("createServer over HTTP", () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
   });
 
+  it("exposes the revocation backlog gauges with the lease counters", async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/^sikkerkey_leases_revoking 0$/m);
+    expect(text).toMatch(/^sikkerkey_leases_revoking_oldest_seconds 0$/m);
+    expect(text).toMatch(/^sikkerkey_lease_abandoned_total 0$/m);
+  });
+
   it("verifies a signed enrollment with @authority taken from the Host header", async () => {
     const owner = await server.services.init.initOwner("ops@example.com");
     const admin = (path: string, body: unknown) =>

@@ -15,6 +15,8 @@ import type { Provider } from "./providers/provider.js";
 import { addLeaseMetrics } from "./metrics/lease-metrics.js";
 import { addReadCacheMetrics } from "./metrics/read-cache-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics/index.js";
+import { addLeaseBacklogMetrics } from "./metrics/lease-backlog-metrics.js";
+import { RevokingBacklog } from "./services/leases/backlog.js";
 import { createAuditLog } from "./services/audit/index.js";
 import { createServices, type Services } from "./services/index.js";
 import { createLeasedConfigService } from "./services/leased-config/index.js";
@@ -104,6 +106,8 @@ export async function createServer(
     ...(overrides.lease ? { options: overrides.lease } : {}),
   });
   addLeaseMetrics(metrics.registry, () => engine.stats());
+  const backlog = new RevokingBacklog(store.db, clock);
+  addLeaseBacklogMetrics(metrics.registry, backlog);
   addReadCacheMetrics(metrics.registry, readCache, store.changes);
   const services = createServices({
     db: store.db,
@@ -153,7 +157,7 @@ export async function createServer(
         server.once("error", reject);
         server.listen(config.listen.port, config.listen.host, () => resolve(server.address() as AddressInfo));
       });
-      jobs = startJobs({ services, engine, clock, logger });
+      jobs = startJobs({ services, engine, backlog, clock, logger });
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
       logger.info("listening", { url, store: store.kind, version: SERVER_VERSION });
