@@ -38,6 +38,17 @@ describe("lease", () => {
     expect(r.stdout).toMatch(/m1\s+sk_db_prod_m1_abc123\s+active\s+2025-06-01 12:00:00Z/);
   });
 
+  it("list shows the last error when a lease has one", async () => {
+    server.on("GET", "/v1/admin/leases", {
+      body: list([{ ...lease, state: "revoking", lastError: "connect ECONNREFUSED 10.0.0.9:5432" }]),
+    });
+    const r = await cli("lease", "list", "--state", "revoking");
+    expect(r.stdout.split("\n")[0]).toMatch(/RENEWALS\s+LAST ERROR$/);
+    expect(r.stdout).toMatch(/revoking\s+.*connect ECONNREFUSED 10\.0\.0\.9:5432/);
+    server.on("GET", "/v1/admin/leases", { body: list([lease]) });
+    expect((await cli("lease", "list")).stdout).not.toContain("LAST ERROR");
+  });
+
   it("list refuses an unknown state", async () => {
     expect((await cli("lease", "list", "--state", "zombie")).code).toBe(2);
   });

@@ -2,7 +2,7 @@ import type { Lease } from "@sikkerkey/protocol";
 import { type Command, Option } from "commander";
 import { adminClient, type OperatorOptions, withOperatorOptions } from "../../operator.js";
 import type { JsonOption } from "../../options.js";
-import { printJson, printTable, time } from "../../output.js";
+import { type Column, printJson, printTable, time } from "../../output.js";
 
 interface Options extends OperatorOptions, JsonOption {
   secret?: string;
@@ -35,18 +35,17 @@ export function registerLeaseList(lease: Command): void {
       state: opts.state,
     });
     if (opts.json) return printJson(leases);
-    printTable(
-      leases,
-      [
-        ["ID", (l) => l.id],
-        ["SECRET", (l) => l.secretId],
-        ["MACHINE", (l) => l.machineName ?? l.machineId],
-        ["LOGIN", (l) => l.login],
-        ["STATE", (l) => (l.revokeReason ? `${l.state} (${l.revokeReason})` : l.state)],
-        ["EXPIRES", (l) => time(l.expiresAt)],
-        ["RENEWALS", (l) => l.renewals],
-      ],
-      "No leases.",
-    );
+    const columns: Column<Lease>[] = [
+      ["ID", (l) => l.id],
+      ["SECRET", (l) => l.secretId],
+      ["MACHINE", (l) => l.machineName ?? l.machineId],
+      ["LOGIN", (l) => l.login],
+      ["STATE", (l) => (l.revokeReason ? `${l.state} (${l.revokeReason})` : l.state)],
+      ["EXPIRES", (l) => time(l.expiresAt)],
+      ["RENEWALS", (l) => l.renewals],
+    ];
+    // Why a revocation is stuck (or was abandoned) is what an operator lists these for.
+    if (leases.some((l) => l.lastError)) columns.push(["LAST ERROR", (l) => l.lastError]);
+    printTable(leases, columns, "No leases.");
   });
 }
