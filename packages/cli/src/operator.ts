@@ -34,7 +34,7 @@ export function adminClient(options: OperatorOptions): AdminClient {
   const server = checkServerUrl(options.server);
   if (!options.token) {
     throw new CliError(
-      "no operator API token: set SIKKERKEY_TOKEN (from `sikkerkey-server init` or `sikkerkey token create`) or pass --token",
+      "no operator API token: set SIKKERKEY_TOKEN (from `sikkerkey-server init` or `sikkerkey token create`)",
       EXIT.AUTH,
     );
   }

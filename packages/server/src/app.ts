@@ -152,7 +152,9 @@ export async function createServer(
     readCache,
     async start() {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
-        const server = createHttpServer(app.fetch, config.listen.host);
+        const server = createHttpServer(app.fetch, config.listen.host, (error) =>
+          logger.error("request failed outside the app's error handler", { err: describeError(error) }),
+        );
         http = server;
         server.once("error", reject);
         server.listen(config.listen.port, config.listen.host, () => resolve(server.address() as AddressInfo));

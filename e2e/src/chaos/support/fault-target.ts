@@ -140,7 +140,7 @@ export interface LeaseView {
   secretId: string;
   machineName?: string;
   login: string;
-  state: "minting" | "active" | "revoking" | "revoked" | "failed";
+  state: "minting" | "active" | "revoking" | "revoked" | "failed" | "abandoned";
   expiresAt: string;
   revokeReason: string | null;
   attempts: number;

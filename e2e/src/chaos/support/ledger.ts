@@ -12,7 +12,7 @@ export interface LeaseRecord {
   machineId: string;
   slot: string;
   login: string;
-  state: "minting" | "active" | "revoking" | "revoked" | "failed";
+  state: "minting" | "active" | "revoking" | "revoked" | "failed" | "abandoned";
   createdAt: Date;
   revokeRequestedAt: Date | null;
   revokeReason: string | null;

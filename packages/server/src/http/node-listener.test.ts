@@ -1,4 +1,5 @@
-import { connect } from "node:net";
+import type { Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type SikkerKeyServer } from "../app.js";
@@ -6,7 +7,7 @@ import { parseConfig } from "../config.js";
 import { createTestKeyring } from "../crypto/index.js";
 import { silentLogger } from "../log/index.js";
 import { openStore } from "../store/index.js";
-import { answerClientError } from "./node-listener.js";
+import { answerClientError, createHttpServer } from "./node-listener.js";
 
 /** Raw bytes to the server, and its whole answer: status, headers and body. */
 async function raw(port: number, request: string) {
@@ -101,9 +102,44 @@ describe("answerClientError", () => {
     expect(JSON.parse(out.split("\r\n\r\n")[1]!)).toMatchObject({ status: 408, code: "REQUEST_TIMEOUT" });
   });
 
+  it("a pipelined request that fails while the answer before it is being written only closes the socket", async () => {
+    const socket = Object.assign(new PassThrough(), { _httpMessage: { headersSent: true } });
+    const { out } = await answered("HPE_INVALID_METHOD", socket);
+    expect(out).toBe("");
+    expect(socket.destroyed).toBe(true);
+  });
+
   it("a connection the client reset is closed without an answer", async () => {
     const { out, socket } = await answered("ECONNRESET");
     expect(out).toBe("");
     expect(socket.destroyed).toBe(true);
+  });
+});
+
+describe("createHttpServer around a bare app", () => {
+  const started: Server[] = [];
+  afterAll(() => Promise.all(started.map((s) => new Promise((r) => s.close(r)))));
+  async function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string) {
+    const unexpected: unknown[] = [];
+    const server = createHttpServer(fetch, hostname, (error) => unexpected.push(error));
+    started.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { port: (server.address() as AddressInfo).port, unexpected };
+  }
+
+  it("an error that escapes the app is a 500 that shows nothing of it, and is reported", async () => {
+    const { port, unexpected } = await listen(() => {
+      throw new Error("duplicate key (token_hash)=(abc123)");
+    }, "127.0.0.1");
+    const res = await raw(port, "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body)).toMatchObject({ code: "INTERNAL" });
+    expect(res.body).not.toContain("abc123");
+    expect(unexpected).toHaveLength(1);
+  });
+
+  it("an HTTP/1.0 request without Host names the listen address, bracketed when it is IPv6", async () => {
+    const { port } = await listen((request) => new Response(request.url), "::1");
+    expect((await raw(port, "GET /healthz HTTP/1.0\r\n\r\n")).body).toBe("http://[::1]/healthz");
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { ERROR_STATUS, type ErrorCode, PROBLEM_CONTENT_TYPE } from "@sikkerkey/protocol";
 import { problemDocument } from "./middleware/problem.js";
 
@@ -11,14 +11,25 @@ import { problemDocument } from "./middleware/problem.js";
  * arrive (408). Here they get the same `application/problem+json` with a stable code as every
  * other refusal, so a client or proxy can tell them apart without reading prose.
  */
-export function createHttpServer(fetch: Parameters<typeof getRequestListener>[0], hostname: string): Server {
+export function createHttpServer(
+  fetch: Parameters<typeof getRequestListener>[0],
+  hostname: string,
+  onUnexpected: (error: unknown) => void,
+): Server {
   const listener = getRequestListener(fetch, {
-    // What an HTTP/1.0 request without `Host` (a load balancer's health check) is taken to ask.
-    hostname,
-    // The request line or `Host` the adapter could not turn into a URL. Its message is the
-    // adapter's own ("Invalid host header"), never the client's bytes.
-    errorHandler: (error) =>
-      problemFetchResponse("MALFORMED_REQUEST", `the request could not be read: ${messageOf(error)}`),
+    // What an HTTP/1.0 request without `Host` (a load balancer's health check) is taken to ask;
+    // an IPv6 listen address needs its brackets to make a URL.
+    hostname: hostname.includes(":") ? `[${hostname}]` : hostname,
+    // The adapter calls this for a request line or `Host` it could not turn into a URL, and also
+    // for an error that escaped the app (which the app's own handler should have answered): the
+    // first is the client's fault, the second ours, and its message is never shown.
+    errorHandler: (error) => {
+      if (error instanceof RequestError) {
+        return problemFetchResponse("MALFORMED_REQUEST", "the request line or Host header could not be read");
+      }
+      onUnexpected(error);
+      return problemFetchResponse("INTERNAL", "the server could not answer this request");
+    },
   });
   // Node's own missing-Host answer (HTTP/1.1 requires one) is a bare 400: this one says why.
   const server = createServer({ requireHostHeader: false }, (incoming, outgoing) => {
@@ -74,7 +85,10 @@ function classify(error: NodeJS.ErrnoException): [ErrorCode, string] {
  * or with a response under way, is only closed.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === "ECONNRESET" || !socket.writable) {
+  // A pipelined request can fail to parse while the answer to the one before is being written:
+  // anything written now would land in the middle of that answer.
+  const underWay = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (error.code === "ECONNRESET" || !socket.writable || underWay) {
     socket.destroy();
     return;
   }
@@ -89,8 +103,4 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
       "Connection: close\r\n\r\n" +
       body,
   );
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message.toLowerCase() : "invalid request";
 }

@@ -5,7 +5,7 @@ import type { Registry } from "./registry.js";
 export function addLeaseBacklogMetrics(registry: Registry, backlog: RevokingBacklog): void {
   registry.gauge(
     "sikkerkey_leases_revoking",
-    "Leases whose revocation is waiting for a retry (their database did not answer), at the last count.",
+    "Leases in revoking at the last count: mostly waiting for a retry (their database did not answer).",
     () => backlog.count,
   );
   registry.gauge(

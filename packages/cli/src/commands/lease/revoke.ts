@@ -19,7 +19,7 @@ export function registerLeaseRevoke(lease: Command): void {
       .option("--secret <secret>", "instead of one lease: every login of this secret (an incident)")
       .option(
         "--force",
-        "if a login cannot be revoked now (its database is gone for good), stop trying: the lease is abandoned",
+        "database gone for good: a lease whose revocation already failed and fails again is abandoned (the server stops trying)",
       )
       .option("--json", "print the lease (or the counts, with --secret) as JSON"),
   ).action(async (id: string | undefined, opts: Options) => {

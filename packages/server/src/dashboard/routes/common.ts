@@ -57,7 +57,7 @@ const NOTICES: Record<string, (n: number) => string> = {
   "revoked-all-pending": (n) =>
     `${n} login${n === 1 ? "" : "s"} could not be revoked yet: the database could not be reached and the server keeps retrying. If the database is gone for good, abandon them below.`,
   abandoned: () =>
-    "Lease abandoned: the server has stopped trying to revoke it. The login may still exist in the database; drop it there by hand.",
+    "Lease abandoned: the server has stopped trying to revoke it. The login may still exist in the database; drop it there by hand (the audit log's lease.abandon event names it).",
   approved: () => "Machine approved.",
   disabled: (n) => `Machine disabled. ${n} login${n === 1 ? "" : "s"} revoked.`,
   enabled: () => "Machine enabled.",

@@ -94,13 +94,17 @@ describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ ki
     ]);
   });
 
-  it("a forced revoke abandons the lease while the database is down; the login survives until the reconciler finds it", async () => {
+  it("a forced revoke abandons a lease whose revocation already failed; the login survives until the reconciler finds it", async () => {
     const { secret, read, login, lease, events, logIn } = await mintedOn(kind);
     const abandonedBefore = h.engine.stats().abandoned;
 
     await cluster.stopServer();
+    // A live lease is never abandoned on its first failure (a blip must not untrack a login).
+    const first = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    expect(first).toMatchObject({ state: "revoking", attempts: 1 });
+    expect(await h.engine.hasUnrevoked(secret.id)).toBe(true);
     const forced = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
-    expect(forced).toMatchObject({ state: "abandoned", attempts: 1, revokeReason: "operator" });
+    expect(forced).toMatchObject({ state: "abandoned", attempts: 2, revokeReason: "operator" });
     expect(forced.lastError).toMatch(/refused|connect/);
     expect(forced.revokedAt).not.toBeNull();
     expect((await lease())[0]).toMatchObject({ sealedPassword: null, nextAttemptAt: null });
@@ -111,16 +115,17 @@ describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ ki
     expect(await h.engine.reapOnce()).toMatchObject({ claimed: 0 });
     const abandon = (await events()).find((e) => e.action === "lease.abandon");
     expect(abandon).toMatchObject({ outcome: "success", reason: "operator", leaseId: read.lease!.id });
-    expect(abandon!.detail).toMatchObject({ attempts: 1, lastError: forced.lastError });
+    expect(abandon!.detail).toMatchObject({ attempts: 2, lastError: forced.lastError });
 
     // The database was not gone after all: the login still works (the state says it may)...
     await cluster.startServer();
     expect(await logIn()).toBe("ok");
-    // ...until the reconciler, which counts an abandoned lease as not live, drops it as an orphan.
+    // ...until the reconciler, which counts an abandoned lease as not live, drops it as an orphan;
+    // the lease then says what is true: revoked.
     expect(await h.engine.reconcileOnce()).toMatchObject({ orphanRoles: 1 });
     expect(await cluster.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [login])).toEqual([]);
     expect(await logIn()).toBe("28P01");
-    expect((await lease())[0]!.state).toBe("abandoned");
+    expect((await lease())[0]!.state).toBe("revoked");
     expect((await events()).map((e) => [e.action, e.reason])).toEqual(
       expect.arrayContaining([
         ["lease.revoke_failed", "operator"],

@@ -14,14 +14,16 @@ import { attemptAll, attemptRevoke, claimRevoking, markRevoking } from "./revoke
 const l = schema.leases;
 
 export interface RevokeOptions {
-  /** The attempt failing abandons the lease instead of leaving it to retries. */
+  /** A lease whose revocation had already failed, failing again, is abandoned instead of retried. */
   force?: boolean;
 }
 
 /**
- * Revokes one lease now. A lease already being revoked is retried now; one already revoked,
- * failed or abandoned is returned as it is (revoking twice is not an error). With `force`, a
- * lease this attempt could not revoke is abandoned instead of retried (see abandon.ts).
+ * Revokes one lease now. A lease already being revoked is tried again now; one already revoked,
+ * failed or abandoned is returned as it is (revoking twice is not an error). With `force`,
+ * a lease whose revocation had already failed before this call, and fails again, is abandoned
+ * instead of retried (see abandon.ts). A live lease is never abandoned on its first failure: one
+ * failed attempt (a network blip during an incident) must not leave a usable login untracked.
  */
 export async function revokeOne(
   ctx: EngineContext,
@@ -33,7 +35,7 @@ export async function revokeOne(
   const [marked] = await markRevoking(ctx, eq(l.id, leaseId), reason);
   const claim = marked ?? (await claimRevoking(ctx, leaseId));
   const outcome = claim ? await attemptRevoke(ctx, claim, actor) : undefined;
-  if (opts.force && outcome === "failed") await abandonRevoking(ctx, leaseId, actor);
+  if (opts.force && outcome === "failed" && !marked) await abandonRevoking(ctx, leaseId, actor);
   const row = await findLease(ctx.db, leaseId);
   if (!row) throw new SikkerKeyError("NOT_FOUND", `lease "${leaseId}" not found`);
   return toLease(row);

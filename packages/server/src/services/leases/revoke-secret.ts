@@ -22,8 +22,9 @@ export interface SecretRevocation {
 /**
  * Every login of one secret, now, at an operator's word (an incident: "rotate them all"): live
  * leases are marked `revoking` (reason `operator`) and leases already `revoking` are claimed to
- * be tried now, together. With `force`, each that still fails is abandoned (see abandon.ts). The
- * secret stays; machines get new logins at their next read.
+ * be tried now, together. With `force`, each of the latter that fails again is abandoned (see
+ * abandon.ts); a live lease is not abandoned on its first failure (see revokeOne). Abandoned
+ * leases are left as they are. The secret stays; machines get new logins at their next read.
  */
 export async function revokeAllOf(
   ctx: EngineContext,
@@ -45,7 +46,15 @@ export async function revokeAllOf(
     const stuck = await ctx.db
       .select({ id: l.id })
       .from(l)
-      .where(and(anyId(l.id, ids), eq(l.state, "revoking")));
+      .where(
+        and(
+          anyId(
+            l.id,
+            retried.map((row) => row.id),
+          ),
+          eq(l.state, "revoking"),
+        ),
+      );
     for (const { id } of stuck) await abandonRevoking(ctx, id, actor);
   }
   const rows = await ctx.db.select({ state: l.state }).from(l).where(anyId(l.id, ids));

@@ -50,7 +50,11 @@ export async function markRevoking(
   return rows.map((row) => ({ row, claimMark }));
 }
 
-/** Claims a lease already in `revoking` (waiting for its next retry) to try it now. */
+/**
+ * Claims a lease already in `revoking` (waiting for its next retry) to try it now. Not an
+ * `abandoned` one: it no longer blocks moving its secret, so the configuration may now name
+ * another database, where a "revocation" would find no role and wrongly record it gone.
+ */
 export async function claimRevoking(ctx: EngineContext, id: string): Promise<Claimed | undefined> {
   const claimMark = claimMarkFrom(ctx, ctx.clock.now());
   const [row] = await ctx.db
@@ -143,8 +147,10 @@ export async function attemptAll(
 
 /**
  * Records revocations the target confirmed: `revoking` → `revoked` and one `lease.revoke` each,
- * in one transaction. A row no longer `revoking` (another replica recorded it) is skipped, so the
- * audit event stays exactly-once.
+ * in one transaction. A row already `revoked` (another replica recorded it) is skipped, so the
+ * audit event stays exactly-once. An `abandoned` row is recorded too: an operator's forced revoke
+ * gave up on it while this attempt, claimed earlier, was still at the target and then succeeded;
+ * the role is gone, and the lease must say so.
  */
 export async function recordRevoked(
   ctx: EngineContext,
@@ -158,7 +164,7 @@ export async function recordRevoked(
     const rows = await tx
       .update(l)
       .set({ state: "revoked", revokedAt: now, sealedPassword: null, nextAttemptAt: null, lastError: null })
-      .where(and(anyId(l.id, [...results.keys()]), eq(l.state, "revoking")))
+      .where(and(anyId(l.id, [...results.keys()]), inArray(l.state, ["revoking", "abandoned"])))
       .returning();
     await ctx.audit.recordMany(
       rows.map((row) => {
