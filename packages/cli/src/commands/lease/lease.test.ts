@@ -73,7 +73,7 @@ describe("lease", () => {
       body: { ...lease, state: "revoking", lastError: "connect ECONNREFUSED 10.0.0.9:5432" },
     });
     const r = await cli("lease", "revoke", LEASE_ID);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(6); // not gone yet: a script must notice
     expect(r.stdout).toContain(
       "could not revoke login sk_db_prod_m1_abc123 yet (last error: connect ECONNREFUSED",
     );
@@ -98,7 +98,7 @@ describe("lease", () => {
       body: { id: "sk_db_prod", revoked: 3, revoking: 2, abandoned: 0 },
     });
     const r = await cli("lease", "revoke", "--secret", "sk_db_prod");
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(6); // two logins are not gone yet
     expect(server.last()!.body).toBeUndefined();
     expect(r.stdout).toContain("Revoked 3 logins of sk_db_prod.");
     expect(r.stdout).toContain("2 could not be revoked yet");
@@ -115,6 +115,18 @@ describe("lease", () => {
     expect(JSON.parse(r.stdout)).toEqual({ id: "sk_db_prod", revoked: 0, revoking: 0, abandoned: 2 });
     const text = await cli("lease", "revoke", "--secret", "sk_db_prod", "--force");
     expect(text.stdout).toContain("2 abandoned: those logins may still exist");
+  });
+
+  it("revoke --secret exits 0 when every login is gone, and refuses an option taken for the secret", async () => {
+    server.on("POST", "/v1/admin/secrets/sk_db_prod/revoke-leases", {
+      body: { id: "sk_db_prod", revoked: 2, revoking: 0, abandoned: 0 },
+    });
+    expect((await cli("lease", "revoke", "--secret", "sk_db_prod", "--json")).code).toBe(0);
+    server.reset();
+    const trap = await cli("lease", "revoke", "--secret", "--force");
+    expect(trap.code).toBe(2);
+    expect(trap.stderr).toContain('--secret needs a secret id, got "--force"');
+    expect(server.last()).toBeUndefined();
   });
 
   it("revoke needs exactly one of a lease id and --secret", async () => {

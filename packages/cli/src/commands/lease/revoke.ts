@@ -1,6 +1,7 @@
 import type { Lease, SecretLeasesRevoked } from "@sikkerkey/protocol";
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { ExitSignal, UsageError } from "../../errors.js";
+import { EXIT } from "../../exit-codes.js";
 import { adminClient, type OperatorOptions, seg, withOperatorOptions } from "../../operator.js";
 import type { JsonOption } from "../../options.js";
 import { printJson, printLine } from "../../output.js";
@@ -26,19 +27,30 @@ export function registerLeaseRevoke(lease: Command): void {
     if ((id === undefined) === (opts.secret === undefined)) {
       throw new UsageError("give a lease id, or --secret SECRET for every login of a secret (not both)");
     }
+    // `--secret --force` hands commander "--force" as the secret: say so instead of a 404.
+    if (opts.secret?.startsWith("-")) {
+      throw new UsageError(`--secret needs a secret id, got "${opts.secret}"`);
+    }
     const body = opts.force ? { force: true } : undefined;
     const client = adminClient(opts);
+    let leftRevoking: boolean;
     if (opts.secret !== undefined) {
       const counts = await client.post<SecretLeasesRevoked>(
         `/secrets/${seg(opts.secret)}/revoke-leases`,
         body,
       );
-      if (opts.json) return printJson(counts);
-      return printLine(describeAll(counts));
+      if (opts.json) printJson(counts);
+      else printLine(describeAll(counts));
+      leftRevoking = counts.revoking > 0;
+    } else {
+      const revoked = await client.post<Lease>(`/leases/${seg(id!)}/revoke`, body);
+      if (opts.json) printJson(revoked);
+      else printLine(describe(revoked));
+      leftRevoking = revoked.state === "revoking";
     }
-    const revoked = await client.post<Lease>(`/leases/${seg(id!)}/revoke`, body);
-    if (opts.json) return printJson(revoked);
-    printLine(describe(revoked));
+    // A login not yet gone is what an incident script must notice: exit 6, as for a database
+    // that cannot be reached (the server keeps retrying it).
+    if (leftRevoking) throw new ExitSignal(EXIT.UNAVAILABLE);
   });
 }
 
