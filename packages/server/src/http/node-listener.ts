@@ -34,15 +34,11 @@ export function createHttpServer(
   // Node's own missing-Host answer (HTTP/1.1 requires one) is a bare 400: this one says why.
   const server = createServer({ requireHostHeader: false }, (incoming, outgoing) => {
     if (incoming.headers.host === undefined && incoming.httpVersion === "1.1") {
-      const refusal = problemDocument("MALFORMED_REQUEST", "an HTTP/1.1 request needs a Host header");
-      const body = JSON.stringify(refusal);
-      outgoing.writeHead(refusal.status, {
-        "content-type": PROBLEM_CONTENT_TYPE,
-        "content-length": Buffer.byteLength(body),
-        "cache-control": "no-store",
-        connection: "close",
-      });
-      outgoing.end(body);
+      const { status, headers, body } = refusal(
+        "MALFORMED_REQUEST",
+        "an HTTP/1.1 request needs a Host header",
+      );
+      outgoing.writeHead(status, headers).end(body);
       return;
     }
     return listener(incoming, outgoing);
@@ -53,12 +49,25 @@ export function createHttpServer(
   return server;
 }
 
+/**
+ * A refusal made before routing, in any of the three forms it is written (a fetch Response, a
+ * ServerResponse, raw bytes): the problem document and the headers every one of them carries. A
+ * request that could not be read leaves nothing to trust on the connection, so it is closed.
+ */
+function refusal(code: ErrorCode, detail: string) {
+  const body = JSON.stringify(problemDocument(code, detail));
+  const headers = {
+    "Content-Type": PROBLEM_CONTENT_TYPE,
+    "Content-Length": String(Buffer.byteLength(body)),
+    "Cache-Control": "no-store",
+    Connection: "close",
+  };
+  return { status: ERROR_STATUS[code], headers, body };
+}
+
 function problemFetchResponse(code: ErrorCode, detail: string): Response {
-  return new Response(JSON.stringify(problemDocument(code, detail)), {
-    status: ERROR_STATUS[code],
-    // A request that could not be read leaves nothing to trust on the connection: close it.
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", connection: "close" },
-  });
+  const { status, headers, body } = refusal(code, detail);
+  return new Response(body, { status, headers });
 }
 
 const REASONS: Partial<Record<number, string>> = {
@@ -92,15 +101,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     socket.destroy();
     return;
   }
-  const [code, detail] = classify(error);
-  const status = ERROR_STATUS[code];
-  const body = JSON.stringify(problemDocument(code, detail));
-  socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? "Bad Request"}\r\n` +
-      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      "Cache-Control: no-store\r\n" +
-      "Connection: close\r\n\r\n" +
-      body,
-  );
+  const { status, headers, body } = refusal(...classify(error));
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? "Bad Request"}\r\n${lines.join("")}\r\n${body}`);
 }

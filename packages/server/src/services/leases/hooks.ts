@@ -1,5 +1,6 @@
 import type { Connection, ConnectionTestResult, Lease, SecretLeasesRevoked } from "@sikkerkey/protocol";
 import type { OperatorActor } from "../actor.js";
+import type { RevokeOptions } from "./revoke-ops.js";
 
 /**
  * What the lease engine and the providers add to the operator API. Until they are wired the
@@ -7,12 +8,12 @@ import type { OperatorActor } from "../actor.js";
  */
 export interface LeaseAdmin {
   /** `force`: abandon the lease if its login cannot be revoked now (see abandon.ts). */
-  revoke(actor: OperatorActor, leaseId: string, opts?: { force?: boolean }): Promise<Lease>;
+  revoke(actor: OperatorActor, leaseId: string, opts?: RevokeOptions): Promise<Lease>;
   /** Every login of the secret, now (an incident); `force` as above, for each. */
   revokeSecretLeases(
     actor: OperatorActor,
     secretId: string,
-    opts?: { force?: boolean },
+    opts?: RevokeOptions,
   ): Promise<SecretLeasesRevoked>;
   testConnection(actor: OperatorActor, connection: Connection): Promise<ConnectionTestResult>;
   testSecretConnection(actor: OperatorActor, secretId: string): Promise<ConnectionTestResult>;

@@ -1,5 +1,5 @@
 import type { Lease, LeaseState } from "@sikkerkey/protocol";
-import { type AnyColumn, and, count, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
 import type { CurrentLease } from "../hot-read/read-cache.js";
 import { resultRows } from "../../store/rows.js";
@@ -81,7 +81,7 @@ export async function hasUnrevoked(db: Db, secretId: string): Promise<boolean> {
   const rows = await db
     .select({ id: l.id })
     .from(l)
-    .where(and(eq(l.secretId, secretId), notInArray(l.state, ["revoked", "failed", "abandoned"])))
+    .where(and(eq(l.secretId, secretId), inArray(l.state, [...LIVE_STATES])))
     .limit(1);
   return rows.length > 0;
 }

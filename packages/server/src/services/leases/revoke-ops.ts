@@ -33,7 +33,7 @@ export async function revokeOne(
   opts: RevokeOptions = {},
 ): Promise<Lease> {
   const [marked] = await markRevoking(ctx, eq(l.id, leaseId), reason);
-  const claim = marked ?? (await claimRevoking(ctx, leaseId));
+  const claim = marked ?? (await claimRevoking(ctx, eq(l.id, leaseId)))[0];
   const outcome = claim ? await attemptRevoke(ctx, claim, actor) : undefined;
   if (opts.force && outcome === "failed" && !marked) await abandonRevoking(ctx, leaseId, actor);
   const row = await findLease(ctx.db, leaseId);

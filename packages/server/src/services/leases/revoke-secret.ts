@@ -4,7 +4,7 @@ import { abandonRevoking } from "./abandon.js";
 import { anyId } from "./id-list.js";
 import type { LeaseActor } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
-import { attemptAll, type Claimed, claimMarkFrom, markRevoking } from "./revoke.js";
+import { attemptAll, type Claimed, claimRevoking, markRevoking } from "./revoke.js";
 import type { RevokeOptions } from "./revoke-ops.js";
 
 const l = schema.leases;
@@ -33,28 +33,15 @@ export async function revokeAllOf(
   opts: RevokeOptions = {},
 ): Promise<SecretRevocation> {
   const marked = await markRevoking(ctx, eq(l.secretId, secretId), "operator");
-  const claimMark = claimMarkFrom(ctx, ctx.clock.now());
-  const retried = await ctx.db
-    .update(l)
-    .set({ nextAttemptAt: claimMark })
-    .where(and(eq(l.secretId, secretId), eq(l.state, "revoking"), not(anyId(l.id, idsOf(marked))))!)
-    .returning();
-  const claims = [...marked, ...retried.map((row) => ({ row, claimMark }))];
+  const retried = await claimRevoking(ctx, and(eq(l.secretId, secretId), not(anyId(l.id, idsOf(marked))))!);
+  const claims = [...marked, ...retried];
   await attemptAll(ctx, claims, actor);
   const ids = idsOf(claims);
   if (opts.force) {
     const stuck = await ctx.db
       .select({ id: l.id })
       .from(l)
-      .where(
-        and(
-          anyId(
-            l.id,
-            retried.map((row) => row.id),
-          ),
-          eq(l.state, "revoking"),
-        ),
-      );
+      .where(and(anyId(l.id, idsOf(retried)), eq(l.state, "revoking")));
     for (const { id } of stuck) await abandonRevoking(ctx, id, actor);
   }
   const rows = await ctx.db.select({ state: l.state }).from(l).where(anyId(l.id, ids));

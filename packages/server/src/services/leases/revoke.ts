@@ -51,18 +51,19 @@ export async function markRevoking(
 }
 
 /**
- * Claims a lease already in `revoking` (waiting for its next retry) to try it now. Not an
- * `abandoned` one: it no longer blocks moving its secret, so the configuration may now name
- * another database, where a "revocation" would find no role and wrongly record it gone.
+ * Claims leases already in `revoking` (waiting for their next retry) matching `where`, to try
+ * them now. Not `abandoned` ones: they no longer block moving their secret, so the configuration
+ * may now name another database, where a "revocation" would find no role and wrongly record it
+ * gone.
  */
-export async function claimRevoking(ctx: EngineContext, id: string): Promise<Claimed | undefined> {
+export async function claimRevoking(ctx: EngineContext, where: SQL): Promise<Claimed[]> {
   const claimMark = claimMarkFrom(ctx, ctx.clock.now());
-  const [row] = await ctx.db
+  const rows = await ctx.db
     .update(l)
     .set({ nextAttemptAt: claimMark })
-    .where(and(eq(l.id, id), eq(l.state, "revoking")))
+    .where(and(where, eq(l.state, "revoking")))
     .returning();
-  return row ? { row, claimMark } : undefined;
+  return rows.map((row) => ({ row, claimMark }));
 }
 
 /** What one revocation attempt at the target came to, before the store hears of it. */
