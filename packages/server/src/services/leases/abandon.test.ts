@@ -70,4 +70,36 @@ describe("abandoning a lease while another attempt is under way", () => {
     expect(actions.slice(-2)).toEqual(["lease.abandon", "lease.revoke"]);
     expect(actions.filter((a) => a === "lease.revoke")).toHaveLength(1);
   });
+
+  it("a login created after its lease was abandoned is dropped, and the lease ends revoked", async () => {
+    const { secret, machines } = await seedLeased(h);
+    // The target takes its time creating the login; meanwhile two revocations fail.
+    fake.createDelayMs = 100;
+    const settled = h.engine.read(secret, machines[0]!, {}).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    for (let i = 0; i < 50 && (await leasesOf(h.db, secret.id)).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const [minting] = await leasesOf(h.db, secret.id);
+    expect(minting).toMatchObject({ state: "minting" });
+    refuseNext = true;
+    expect(await h.engine.revoke(minting!.id, "operator")).toMatchObject({ state: "revoking" });
+    refuseNext = true;
+    expect(await h.engine.revoke(minting!.id, "operator", undefined, { force: true })).toMatchObject({
+      state: "abandoned",
+    });
+
+    // The create lands after that: the login is not handed out, and dropping it ends the lease.
+    expect(await settled).toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+    await h.engine.settle();
+    fake.createDelayMs = 0;
+    const [row] = (await leasesOf(h.db, secret.id)).filter((l) => l.id === minting!.id);
+    expect(row).toMatchObject({ state: "revoked" });
+    expect(fake.roles.has(minting!.login)).toBe(false);
+    const events = (await auditOf(h.db, secret.id)).filter((e) => e.action !== "secret.read");
+    expect(events.map((e) => e.action).slice(-2)).toEqual(["lease.abandon", "lease.revoke"]);
+    expect(events.at(-1)).toMatchObject({ reason: "orphan" });
+  });
 });

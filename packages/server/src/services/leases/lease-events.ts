@@ -1,7 +1,6 @@
 import type { AuditAction, RevokeReason } from "@sikkerkey/protocol";
 import type { NewAuditEvent } from "../audit/index.js";
 import type { OperatorActor } from "../actor.js";
-import type { LeaseRow } from "./queries.js";
 
 /** Who caused a lease event, as the audit log records it. */
 export interface LeaseActor {
@@ -18,13 +17,25 @@ export function fromOperator(actor: OperatorActor): LeaseActor {
 }
 
 /**
+ * What a lease event names. Machine, secret and vault are null only for a login found with no
+ * lease row left (the reconciler's orphans).
+ */
+export interface LeaseEventRef {
+  id: string;
+  login: string;
+  machineId: string | null;
+  secretId: string | null;
+  vaultId: string | null;
+}
+
+/**
  * Every lease event names its lease, login, machine and secret, so "which machine held login X
  * from when to when" is one audit query by login. Never a password: callers pass only the row's
  * public columns and `detail` they build themselves.
  */
 export function leaseEvent(
   action: AuditAction,
-  row: Pick<LeaseRow, "id" | "login" | "machineId" | "secretId" | "vaultId">,
+  row: LeaseEventRef,
   actor: LeaseActor,
   extra: {
     outcome?: NewAuditEvent["outcome"];

@@ -10,6 +10,7 @@ import type { MintingValues } from "./mint-claim.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
 import { attemptRevoke, type Claimed, markRevoking } from "./revoke.js";
+import { dropUnhanded } from "./orphan-drop.js";
 import { isRetryable, operatorMessage } from "./safe-error.js";
 import { grantHeld, machineAllowed, secretLive } from "./unwanted.js";
 
@@ -77,7 +78,7 @@ export async function activate(
   }
   const withdrawn = await withdrawUnwanted(ctx, minting.id);
   if (withdrawn) ctx.background.run(() => attemptRevoke(ctx, withdrawn, SYSTEM));
-  else ctx.background.run(() => ctx.provider.revoke(config.target, minting.login));
+  else ctx.background.run(() => dropUnhanded(ctx, config.target, minting));
   // Revoked meanwhile (a deletion, a disable) or given up as stale by a reader that waited past
   // the grace period: either way a new read gets the right answer (a fresh login, or the
   // refusal), so the caller is told to retry rather than that minting failed for good.
@@ -128,5 +129,5 @@ export async function failMint(
       where id = ${minting.id} and state = 'minting'
     )
     ${insertAuditWhere(event, ctx.clock.now(), sql`true`)}`);
-  ctx.background.run(() => ctx.provider.revoke(config.target, minting.login));
+  ctx.background.run(() => dropUnhanded(ctx, config.target, minting));
 }

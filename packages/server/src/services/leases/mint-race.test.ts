@@ -81,6 +81,20 @@ describe.each(storeVariants)("a mint racing a delete or a disable ($name store)"
     await expectWithdrawn(seeded.secret.id, settled, "access_removed");
   });
 
+  it("drops a login that lands after an operator revoked its lease, audited as revoked once", async () => {
+    const seeded = await seedLeased(h);
+    const { settled } = await mintInFlight(seeded);
+    const [minting] = await leasesOf(h.db, seeded.secret.id);
+    // Nothing to drop yet: the revocation is recorded at once, with no login found.
+    expect(await h.engine.revoke(minting!.id, "operator")).toMatchObject({ state: "revoked" });
+    const outcome = (await settled) as { error?: SikkerKeyError };
+    expect(outcome.error?.code).toBe("PROVIDER_UNAVAILABLE");
+    await h.engine.settle();
+    expect(provider.roles.has(minting!.login)).toBe(false);
+    const revokes = (await auditOf(h.db, seeded.secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(revokes.map((e) => e.reason)).toEqual(["operator"]);
+  });
+
   it("hands the login out when the policy keeps the logins of disabled machines", async () => {
     const seeded = await seedLeased(h, { policy: { revokeOnDisable: false } });
     const { settled } = await mintInFlight(seeded);

@@ -6,6 +6,7 @@ import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
 import { failStaleMints } from "./mint-heartbeat.js";
+import { recordOrphanDrop } from "./orphan-drop.js";
 import type { EngineContext } from "./options.js";
 import { LIVE_STATES, type LeaseRow } from "./queries.js";
 import { operatorMessage } from "./safe-error.js";
@@ -161,22 +162,7 @@ async function dropOrphans(
       if (!r.dropped) return;
       dropped += 1;
       const ref = row ?? { id: m.leaseId, login: m.login, machineId: null, secretId: null, vaultId: null };
-      await ctx.db.transaction(async (tx) => {
-        // An abandoned lease's login is gone after all (its database came back): say so.
-        if (row?.state === "abandoned") {
-          await tx
-            .update(l)
-            .set({ state: "revoked", revokedAt: ctx.clock.now() })
-            .where(and(eq(l.id, row.id), eq(l.state, "abandoned")));
-        }
-        await ctx.audit.record(
-          leaseEvent("lease.revoke", ref as LeaseRef, SYSTEM, {
-            reason: "orphan",
-            detail: { leaseState: row?.state ?? "unknown", terminatedSessions: r.terminatedSessions },
-          }),
-          tx,
-        );
-      });
+      await recordOrphanDrop(ctx, ref, r);
     } catch {
       // Still there next pass; the role cannot log in if the provider got as far as NOLOGIN.
     }
