@@ -2,7 +2,7 @@ import type { AuditVerify } from "@sikkerkey/protocol";
 import { and, asc, count, gt, isNotNull, isNull, lte } from "drizzle-orm";
 import { type Db, schema } from "../../store/index.js";
 import { chainHash } from "./chain-hash.js";
-import { readHead } from "./linker.js";
+import { type ChainHead, readHead } from "./linker.js";
 
 const PAGE = 5000;
 
@@ -14,9 +14,13 @@ const PAGE = 5000;
  * The walk stops at the head as it was read first. The linker keeps linking meanwhile (every
  * server links, every 200 ms), and moves the head in the transaction that links; events linked
  * after the head was read are for the next verification, not a chain longer than its head.
+ * (A test passes a `readChainHead` that lets the linker run right after that read.)
  */
-export async function verifyChain(db: Db): Promise<AuditVerify> {
-  const head = await readHead(db);
+export async function verifyChain(
+  db: Db,
+  readChainHead: (db: Db) => Promise<ChainHead> = readHead,
+): Promise<AuditVerify> {
+  const head = await readChainHead(db);
   let expectedIndex = 1;
   let prevHash: string | null = null;
   let checked = 0;
