@@ -9,8 +9,8 @@ export default defineProject({
     globalSetup: ["@sikkerkey/testkit/global-setup"],
     // Files share a worker's modules instead of importing the server (and PGlite's WebAssembly)
     // afresh each: 159 s for this project here instead of 356, and 397 s for the whole suite
-    // instead of 614. So no test here may mock a
-    // module (`vi.mock`); they pass what they replace instead (verify-race.test.ts).
+    // instead of 614. So no test here may mock a module (`vi.mock`); they pass what they
+    // replace instead (verify-race.test.ts).
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
