@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,7 +56,7 @@ describe("the provider on PostgreSQL 18, CREATEROLE admin (PGlite)", () => {
       SET SESSION AUTHORIZATION sk_admin;`);
     server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 16 });
     await server.start();
-    const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+    const port = Number(server.getServerConn().split(":").at(-1)); // "127.0.0.1:<port>"
     target = {
       host: "127.0.0.1",
       port,
