@@ -100,6 +100,8 @@ describe("abandoning a lease while another attempt is under way", () => {
     expect(fake.roles.has(minting!.login)).toBe(false);
     const events = (await auditOf(h.db, secret.id)).filter((e) => e.action !== "secret.read");
     expect(events.map((e) => e.action).slice(-2)).toEqual(["lease.abandon", "lease.revoke"]);
-    expect(events.at(-1)).toMatchObject({ reason: "orphan" });
+    // Recorded as the revocation it is (the lease's own reason), once.
+    expect(events.at(-1)).toMatchObject({ reason: "operator", detail: { existed: true } });
+    expect(events.filter((e) => e.action === "lease.revoke")).toHaveLength(1);
   });
 });

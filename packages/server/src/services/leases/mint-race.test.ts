@@ -95,6 +95,40 @@ describe.each(storeVariants)("a mint racing a delete or a disable ($name store)"
     expect(revokes.map((e) => e.reason)).toEqual(["operator"]);
   });
 
+  it("a login landing while its lease is being revoked is dropped, and that revocation recorded once", async () => {
+    const seeded = await seedLeased(h);
+    const { settled } = await mintInFlight(seeded);
+    const [minting] = await leasesOf(h.db, seeded.secret.id);
+    provider.down = true;
+    expect(await h.engine.revoke(minting!.id, "operator")).toMatchObject({ state: "revoking" });
+    provider.down = false;
+    expect(((await settled) as { error?: SikkerKeyError }).error?.code).toBe("PROVIDER_UNAVAILABLE");
+    await h.engine.settle();
+    expect(provider.roles.has(minting!.login)).toBe(false);
+    expect((await leasesOf(h.db, seeded.secret.id))[0]).toMatchObject({ state: "revoked" });
+    h.clock.advance(3_600);
+    await h.engine.reapOnce();
+    const revokes = (await auditOf(h.db, seeded.secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(revokes.map((e) => [e.reason, (e.detail as { existed?: boolean }).existed])).toEqual([
+      ["operator", true],
+    ]);
+  });
+
+  it("a late login the reconciler drops after its lease was revoked adds no second lease.revoke", async () => {
+    const seeded = await seedLeased(h);
+    const { settled } = await mintInFlight(seeded);
+    const [minting] = await leasesOf(h.db, seeded.secret.id);
+    expect(await h.engine.revoke(minting!.id, "operator")).toMatchObject({ state: "revoked" });
+    provider.failRevokes = 1; // the mint's own drop of the late login fails...
+    await settled;
+    await h.engine.settle();
+    expect(provider.roles.has(minting!.login)).toBe(true);
+    await h.engine.reconcileOnce(); // ...and the sweep drops it
+    expect(provider.roles.has(minting!.login)).toBe(false);
+    const revokes = (await auditOf(h.db, seeded.secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(revokes.map((e) => e.reason)).toEqual(["operator"]);
+  });
+
   it("hands the login out when the policy keeps the logins of disabled machines", async () => {
     const seeded = await seedLeased(h, { policy: { revokeOnDisable: false } });
     const { settled } = await mintInFlight(seeded);

@@ -3,6 +3,7 @@ import type { RevokeResult, TargetConnection } from "../../providers/provider.js
 import { schema } from "../../store/index.js";
 import { type LeaseEventRef, leaseEvent, SYSTEM } from "./lease-events.js";
 import type { EngineContext } from "./options.js";
+import { recordRevoked } from "./revoke.js";
 
 const l = schema.leases;
 
@@ -10,19 +11,30 @@ const l = schema.leases;
 export type OrphanRef = LeaseEventRef;
 
 /**
+ * Lease states whose `lease.revoke` is not this drop's to record: `revoked` has its own already,
+ * `revoking` gets it from its revocation (in flight, or the reaper's next try), and `minting`
+ * from the mint's end or from the revocation that withdraws it. A lease is audited as revoked
+ * at most once.
+ */
+const RECORDED_ELSEWHERE: readonly string[] = ["minting", "revoking", "revoked"];
+
+/**
  * Records a login dropped outside its lease's own revocation: by the reconciler's sweep, or by a
- * mint whose lease was withdrawn or failed before the login was handed out. One `lease.revoke`
- * (reason `orphan`, with the state the lease was in), so the log shows every login that existed
- * and when it went. An `abandoned` lease becomes `revoked` in the same transaction: its login is
- * gone after all, and the lease must say so.
+ * mint whose lease failed before the login was handed out. One `lease.revoke` (reason `orphan`,
+ * with the state the lease was in), so the log shows every login that existed and when it went,
+ * unless the lease's revocation records it (RECORDED_ELSEWHERE). An `abandoned` lease becomes
+ * `revoked` in the same transaction: its login is gone after all, and the lease must say so.
+ * The row is locked, so a revocation recording the same lease goes wholly before or after.
+ * Returns whether it recorded the drop.
  */
 export async function recordOrphanDrop(
   ctx: EngineContext,
   ref: OrphanRef,
   result: RevokeResult,
-): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.select({ state: l.state }).from(l).where(eq(l.id, ref.id));
+): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select({ state: l.state }).from(l).where(eq(l.id, ref.id)).for("update");
+    if (row && RECORDED_ELSEWHERE.includes(row.state)) return false;
     if (row?.state === "abandoned") {
       await tx
         .update(l)
@@ -36,15 +48,16 @@ export async function recordOrphanDrop(
       }),
       tx,
     );
+    return true;
   });
 }
 
 /**
- * Drops the login a mint created but did not hand out, and records the drop unless the lease
- * has its `lease.revoke` already (`revoked`: a revocation that came before the login existed) or
- * will have it (`revoking`: its revocation, in flight or the reaper's next try): a lease is
- * audited as revoked exactly once. A failure is left to the reconciler, which finds the role by
- * its tag.
+ * Drops the login a mint created but did not hand out. A lease being revoked (or abandoned
+ * after failed revocations) is thereby revoked, and recorded as its revocation would be: that
+ * write is conditional, so a revocation finishing at the same time records it once. Any other
+ * state is an orphan drop (recordOrphanDrop). A failed drop is left to the reconciler, which
+ * finds the role by its tag.
  */
 export async function dropUnhanded(
   ctx: EngineContext,
@@ -53,7 +66,6 @@ export async function dropUnhanded(
 ): Promise<void> {
   const result = await ctx.provider.revoke(target, ref.login);
   if (!result.dropped) return;
-  const [row] = await ctx.db.select({ state: l.state }).from(l).where(eq(l.id, ref.id));
-  if (row?.state === "revoking" || row?.state === "revoked") return;
+  if ((await recordRevoked(ctx, [{ claim: { row: ref }, result }], SYSTEM)) > 0) return;
   await recordOrphanDrop(ctx, ref, result);
 }

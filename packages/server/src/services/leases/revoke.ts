@@ -155,7 +155,7 @@ export async function attemptAll(
  */
 export async function recordRevoked(
   ctx: EngineContext,
-  done: { claim: Claimed; result: RevokeResult }[],
+  done: { claim: { row: Pick<LeaseRow, "id"> }; result: RevokeResult }[],
   actor: LeaseActor,
 ): Promise<number> {
   if (done.length === 0) return 0;
