@@ -7,9 +7,6 @@ import { recordRevoked } from "./revoke.js";
 
 const l = schema.leases;
 
-/** The lease a login was made for; its machine and secret are null when no lease row is left. */
-export type OrphanRef = LeaseEventRef;
-
 /**
  * Lease states whose `lease.revoke` is not this drop's to record: `revoked` has its own already,
  * `revoking` gets it from its revocation (in flight, or the reaper's next try), and `minting`
@@ -29,7 +26,7 @@ const RECORDED_ELSEWHERE: readonly string[] = ["minting", "revoking", "revoked"]
  */
 export async function recordOrphanDrop(
   ctx: EngineContext,
-  ref: OrphanRef,
+  ref: LeaseEventRef,
   result: RevokeResult,
 ): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
@@ -62,7 +59,7 @@ export async function recordOrphanDrop(
 export async function dropUnhanded(
   ctx: EngineContext,
   target: TargetConnection,
-  ref: OrphanRef,
+  ref: LeaseEventRef,
 ): Promise<void> {
   const result = await ctx.provider.revoke(target, ref.login);
   if (!result.dropped) return;
