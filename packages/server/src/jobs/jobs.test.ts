@@ -118,6 +118,7 @@ describe("job loops", () => {
             staleMints: 0,
             orphanRoles: 0,
             missingRoles: 0,
+            abandonedGone: 0,
             unwanted: 0,
             unreachable: [],
             unreadable: [],

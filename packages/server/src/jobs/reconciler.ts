@@ -27,11 +27,12 @@ export function startReconciler(deps: {
     firstDelayMs: deps.firstDelayMs ?? RECONCILER_FIRST_DELAY_MS,
     task: async () => {
       const r = await deps.engine.reconcileOnce();
-      if (r.staleMints + r.orphanRoles + r.missingRoles + r.unwanted > 0) {
+      if (r.staleMints + r.orphanRoles + r.missingRoles + r.abandonedGone + r.unwanted > 0) {
         deps.logger?.info("lease reconciler repaired drift", {
           staleMints: r.staleMints,
           orphanRoles: r.orphanRoles,
           missingRoles: r.missingRoles,
+          abandonedGone: r.abandonedGone,
           unwanted: r.unwanted,
         });
       }

@@ -13,6 +13,8 @@ const HELP: Record<keyof LeaseStats, string> = {
   staleMintsCleaned: "Mints abandoned by a crash and cleaned by the reconciler.",
   orphanRolesDropped: "Managed roles without a live lease dropped by the reconciler.",
   missingRolesClosed: "Live leases whose role had disappeared, closed by the reconciler.",
+  abandonedGoneClosed:
+    "Abandoned leases whose role the reconciler found gone from their database, recorded revoked.",
   unwantedRevoked:
     "Live logins of trashed secrets or disabled machines found after the change (a policy switched to revoke on disable, a stop mid-change) and revoked.",
 };

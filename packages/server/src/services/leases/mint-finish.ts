@@ -26,6 +26,7 @@ const NEW_LEASE = {
   attempts: 0,
   nextAttemptAt: null,
   lastError: null,
+  abandonedTarget: null,
 } satisfies Partial<LeaseRow>;
 type Minting = Pick<
   LeaseRow,

@@ -135,6 +135,37 @@ describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ ki
     );
   });
 
+  it("an abandoned lease whose login an operator dropped by hand is recorded revoked by the reconciler", async () => {
+    const { read, login, lease, events, logIn } = await mintedOn(kind);
+    await cluster.stopServer();
+    await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    const forced = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    expect(forced).toMatchObject({ state: "abandoned" });
+    await cluster.startServer();
+
+    // What the docs leave to the operator: the login is dropped by hand, as a superuser would.
+    const dba = postgres({
+      host: cluster.host,
+      port: cluster.port,
+      user: cluster.superuser.user,
+      password: cluster.superuser.password,
+      database: "postgres",
+      max: 1,
+      onnotice: () => {},
+    });
+    try {
+      await dba`DROP ROLE ${dba(login)}`;
+    } finally {
+      await dba.end({ timeout: 0 });
+    }
+    expect(await logIn()).toBe("28P01");
+    h.clock.advance(3_600);
+    expect(await h.engine.reconcileOnce()).toMatchObject({ abandonedGone: 1, orphanRoles: 0 });
+    expect((await lease())[0]).toMatchObject({ state: "revoked", revokeReason: "operator" });
+    const revoke = (await events()).filter((e) => e.action === "lease.revoke");
+    expect(revoke).toMatchObject([{ reason: "operator", detail: { existed: false, roleMissing: true } }]);
+  });
+
   it("a forced revoke of a reachable database is an ordinary revocation", async () => {
     const { read, events, logIn } = await mintedOn(kind);
     const forced = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });

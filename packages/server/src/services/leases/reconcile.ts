@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import { forEachLimit } from "./background.js";
@@ -27,10 +27,16 @@ interface ActiveLogin {
   login: string;
 }
 
+interface AbandonedLogin extends ActiveLogin {
+  abandonedAt: Date | null;
+}
+
 export interface ReconcileResult {
   staleMints: number;
   orphanRoles: number;
   missingRoles: number;
+  /** Abandoned leases whose role was found gone: recorded revoked. */
+  abandonedGone: number;
   /** Live logins of trashed secrets, or of disabled machines where the policy revokes on disable. */
   unwanted: number;
   /** Targets that could not be listed this pass (down, bad credentials): tried again next pass. */
@@ -45,7 +51,9 @@ export interface ReconcileResult {
  *     (if the mint got that far) is dropped. Marking first means a slow mint that finishes now
  *     fails to activate and never hands out the login being dropped;
  * (b) roles carrying this install's tag with no live lease are dropped (audited as orphan);
- * (c) active leases whose role is gone are closed (audited as orphan);
+ * (c) active leases whose role is gone are closed (audited as orphan), and so are abandoned
+ *     leases whose role is gone from the database they were abandoned in (audited as the
+ *     revocation they were waiting for);
  * (d) active leases the secret's state no longer allows (trashed, or a disabled machine under a
  *     revoke-on-disable policy) are revoked with that reason: a server stopped between a delete's
  *     trash committing and its second look can leave these, and so can a change written to the
@@ -57,6 +65,7 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
     staleMints: 0,
     orphanRoles: 0,
     missingRoles: 0,
+    abandonedGone: 0,
     unwanted: 0,
     unreachable: [],
     unreadable: [],
@@ -69,6 +78,7 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
     // Active leases are read BEFORE the roles are listed: a lease that turns active later has
     // a role that may be missing from the list, and must not be closed for it.
     const activeBefore = await activeLogins(ctx, secretIds);
+    const abandonedBefore = await abandonedLogins(ctx, secretIds, key);
     let managed: ManagedLogin[];
     try {
       managed = await ctx.provider.listManaged(target, ctx.installId);
@@ -78,6 +88,7 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
     }
     result.orphanRoles += await dropOrphans(ctx, target, managed);
     result.missingRoles += await closeMissing(ctx, activeBefore, managed);
+    result.abandonedGone += await closeAbandonedGone(ctx, abandonedBefore, managed);
   }
   return result;
 }
@@ -114,6 +125,31 @@ async function activeLogins(ctx: EngineContext, secretIds: string[]): Promise<Ac
     .select({ id: l.id, login: l.login })
     .from(l)
     .where(and(anyId(l.secretId, secretIds), eq(l.state, "active")));
+}
+
+/**
+ * Abandoned leases of these secrets given up in this very database (`key`), and old enough that
+ * no mint of theirs can still be creating the login (a lease can be abandoned mid-mint; such a
+ * late login is dropped by the mint itself, or by the orphan sweep). Few by nature: each is an
+ * operator's forced revoke.
+ */
+async function abandonedLogins(
+  ctx: EngineContext,
+  secretIds: string[],
+  key: string,
+): Promise<AbandonedLogin[]> {
+  const mintedBefore = new Date(ctx.clock.now().getTime() - ctx.opts.mintingGraceSeconds * 1000);
+  return ctx.db
+    .select({ id: l.id, login: l.login, abandonedAt: l.revokedAt })
+    .from(l)
+    .where(
+      and(
+        anyId(l.secretId, secretIds),
+        eq(l.state, "abandoned"),
+        eq(l.abandonedTarget, key),
+        lt(l.createdAt, mintedBefore),
+      ),
+    );
 }
 
 type LeaseRef = Pick<LeaseRow, "id" | "state" | "login" | "machineId" | "secretId" | "vaultId">;
@@ -203,5 +239,47 @@ async function closeMissing(
     if (done) closed += 1;
   }
   ctx.stats.missingRolesClosed += closed;
+  return closed;
+}
+
+/**
+ * An abandoned lease's login is not in the database it was abandoned in: someone dropped it by
+ * hand (the docs tell operators to), or a revocation's `DROP ROLE` committed but its answer was
+ * lost. Either way the login is gone, and the lease becomes `revoked` with one `lease.revoke` of
+ * its own reason. The listing came after the leases were read, so a role missing from it is gone.
+ */
+async function closeAbandonedGone(
+  ctx: EngineContext,
+  abandonedBefore: AbandonedLogin[],
+  managed: ManagedLogin[],
+): Promise<number> {
+  const present = new Set(managed.map((m) => m.login));
+  let closed = 0;
+  for (const lease of abandonedBefore.filter((a) => !present.has(a.login))) {
+    const done = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(l)
+        .set({ state: "revoked", revokedAt: ctx.clock.now() })
+        .where(and(eq(l.id, lease.id), eq(l.state, "abandoned")))
+        .returning();
+      if (row) {
+        await ctx.audit.record(
+          leaseEvent("lease.revoke", row, SYSTEM, {
+            reason: row.revokeReason ?? "operator",
+            detail: {
+              existed: false,
+              roleMissing: true,
+              abandonedAt: lease.abandonedAt?.toISOString() ?? null,
+              database: row.abandonedTarget,
+            },
+          }),
+          tx,
+        );
+      }
+      return row;
+    });
+    if (done) closed += 1;
+  }
+  ctx.stats.abandonedGoneClosed += closed;
   return closed;
 }

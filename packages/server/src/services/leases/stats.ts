@@ -11,6 +11,7 @@ export interface LeaseStats {
   staleMintsCleaned: number;
   orphanRolesDropped: number;
   missingRolesClosed: number;
+  abandonedGoneClosed: number;
   unwantedRevoked: number;
 }
 
@@ -27,6 +28,7 @@ export function newStats(): LeaseStats {
     staleMintsCleaned: 0,
     orphanRolesDropped: 0,
     missingRolesClosed: 0,
+    abandonedGoneClosed: 0,
     unwantedRevoked: 0,
   };
 }

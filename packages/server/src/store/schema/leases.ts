@@ -46,6 +46,13 @@ export const leases = pgTable(
     /** For `revoking` rows: when the next attempt is due. A claim pushes it forward. */
     nextAttemptAt: at("next_attempt_at"),
     lastError: text("last_error"),
+    /**
+     * For `abandoned` rows: the database (`host:port/database`, as `targetKey`) whose revocation
+     * was given up. A revoking lease keeps its secret from moving, so at that moment the secret's
+     * configuration names the lease's own database; later it may not. The reconciler only takes
+     * "role not found" as proof that the login is gone while the configuration still names this.
+     */
+    abandonedTarget: text("abandoned_target"),
   },
   (t) => [
     index("leases_secret_machine_idx").on(t.secretId, t.machineId, t.state),

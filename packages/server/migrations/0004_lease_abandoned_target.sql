@@ -1,0 +1,1 @@
+ALTER TABLE "leases" ADD COLUMN "abandoned_target" text;

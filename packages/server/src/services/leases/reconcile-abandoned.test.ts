@@ -1,0 +1,110 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Store, schema } from "../../store/index.js";
+import { FakeProvider } from "./fake-provider.js";
+import { auditOf, type Harness, harness, leasesOf, seedLeased } from "./testing.js";
+
+// An abandoned lease whose login is no longer in its database (dropped by hand, or by a
+// revocation whose answer was lost) is recorded revoked by the reconciler, but only while the
+// secret's configuration still names the database it was abandoned in.
+describe("the reconciler and abandoned leases whose login is gone", () => {
+  let store: Store;
+  const provider = new FakeProvider();
+  let h: Harness;
+  beforeAll(async () => {
+    store = await openStore({ memory: true });
+    h = await harness(store, provider, { mintingGraceSeconds: 120 });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  /** A minted login whose revocation failed twice, the second time forced: abandoned. */
+  async function abandoned(database: string) {
+    const { secret, machines } = await seedLeased(h, { connection: { database } });
+    const read = await h.engine.read(secret, machines[0]!, {});
+    const id = read.lease!.id;
+    provider.down = true;
+    try {
+      expect(await h.engine.revoke(id, "operator")).toMatchObject({ state: "revoking" });
+      expect(await h.engine.revoke(id, "operator", undefined, { force: true })).toMatchObject({
+        state: "abandoned",
+      });
+    } finally {
+      provider.down = false;
+    }
+    const login = read.fields.username as string;
+    expect(provider.roles.has(login)).toBe(true);
+    return { secret, id, login };
+  }
+
+  const lease = async (secretId: string) => (await leasesOf(h.db, secretId))[0]!;
+
+  it("records the database it was abandoned in, on the row and in lease.abandon", async () => {
+    const { secret } = await abandoned("abandon_where");
+    expect(await lease(secret.id)).toMatchObject({ abandonedTarget: "db.test:5432/abandon_where" });
+    const event = (await auditOf(h.db, secret.id)).find((e) => e.action === "lease.abandon");
+    expect(event?.detail).toMatchObject({ database: "db.test:5432/abandon_where" });
+  });
+
+  it("a login dropped by hand ends its abandoned lease as revoked, audited once with the lease's reason", async () => {
+    const { secret, login } = await abandoned("dropped_by_hand");
+    provider.roles.delete(login); // the operator dropped it, as the docs tell them to
+
+    // Still within its mint's grace period: a mint could be creating the login right now.
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+    expect(await lease(secret.id)).toMatchObject({ state: "abandoned" });
+
+    h.clock.advance(121);
+    const before = h.engine.stats().abandonedGoneClosed;
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(1);
+    expect(h.engine.stats().abandonedGoneClosed).toBe(before + 1);
+    expect(await lease(secret.id)).toMatchObject({ state: "revoked", revokeReason: "operator" });
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+
+    const events = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      reason: "operator",
+      login,
+      detail: { existed: false, roleMissing: true, database: "db.test:5432/dropped_by_hand" },
+    });
+  });
+
+  it("a login still there is dropped as an orphan, not recorded gone", async () => {
+    const { secret, login } = await abandoned("still_there");
+    h.clock.advance(121);
+    const result = await h.engine.reconcileOnce();
+    expect(result).toMatchObject({ abandonedGone: 0 });
+    expect(result.orphanRoles).toBeGreaterThanOrEqual(1);
+    expect(provider.roles.has(login)).toBe(false);
+    const events = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(events.map((e) => e.reason)).toEqual(["orphan"]);
+    expect(await lease(secret.id)).toMatchObject({ state: "revoked" });
+  });
+
+  it("after its secret moved to another database, a login missing there proves nothing", async () => {
+    const { secret, login } = await abandoned("moved_from");
+    await h.db
+      .update(schema.leasedConfigs)
+      .set({ database: "moved_to", updatedAt: h.clock.now() })
+      .where(eq(schema.leasedConfigs.secretId, secret.id));
+    h.clock.advance(121);
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+    expect(await lease(secret.id)).toMatchObject({ state: "abandoned" });
+    // The login is still where it was made: nothing here may claim otherwise.
+    expect(provider.roles.has(login)).toBe(true);
+  });
+
+  it("a lease abandoned before the database was recorded is left as it is", async () => {
+    const { secret, login } = await abandoned("unrecorded");
+    await h.db
+      .update(schema.leases)
+      .set({ abandonedTarget: null })
+      .where(eq(schema.leases.secretId, secret.id));
+    provider.roles.delete(login);
+    h.clock.advance(121);
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+    expect(await lease(secret.id)).toMatchObject({ state: "abandoned" });
+  });
+});
