@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
 import { schema } from "../../store/index.js";
 import { resultRows } from "../../store/rows.js";
@@ -62,28 +62,63 @@ export async function activate(
       mintFresh: config.policy.mintFresh,
     },
   });
-  // One statement, so one implicit transaction: the row and its audit event commit together.
+  for (let look = 1; look <= ACTIVATION_LOOKS; look++) {
+    if (await activateOnce(ctx, minting.id, readEvent ? [event, readEvent] : [event])) {
+      ctx.stats.mints += 1;
+      // A `minting` row only ever changes state (to active here, or away to revoking or failed),
+      // so the row is the one this mint inserted, now active: no need to read it back.
+      return { ...NEW_LEASE, ...minting, state: "active" };
+    }
+    const withdrawn = await withdrawUnwanted(ctx, minting.id);
+    if (withdrawn) {
+      ctx.background.run(() => attemptRevoke(ctx, withdrawn, SYSTEM));
+      throw withdrawnError();
+    }
+    if (!(await stillMinting(ctx, minting.id))) {
+      ctx.background.run(() => dropUnhanded(ctx, config.target, minting));
+      throw withdrawnError();
+    }
+    // Neither look found a reason: what stopped the activation was undone in between (a machine
+    // disabled and enabled again). Look again rather than leave the row `minting`, which would
+    // hold the machine's slot, and keep its reads waiting, until the grace period ran out.
+  }
+  // Still changing at every look: give the mint up, so that the slot is free at once.
+  const error = new SikkerKeyError(
+    "PROVIDER_UNAVAILABLE",
+    "the machine's access kept changing while its login was created; try again",
+  );
+  await failMint(ctx, config, minting, error, actor);
+  throw error;
+}
+
+/** How many times a mint looks at whether it may go live before it gives up (see activate). */
+const ACTIVATION_LOOKS = 3;
+
+/** `minting → active` with its events, in one statement (one implicit transaction). */
+async function activateOnce(ctx: EngineContext, id: string, events: NewAuditEvent[]): Promise<boolean> {
   const result = await ctx.db.execute(sql`
     with a as (
       update ${l} set state = 'active', next_attempt_at = null
-      where id = ${minting.id} and state = 'minting' and ${secretLive} and ${machineAllowed} and ${grantHeld}
+      where id = ${id} and state = 'minting' and ${secretLive} and ${machineAllowed} and ${grantHeld}
       returning id
     ),
-    ev as (${insertAuditWhere(readEvent ? [event, readEvent] : [event], ctx.clock.now(), sql`exists (select 1 from a)`)})
+    ev as (${insertAuditWhere(events, ctx.clock.now(), sql`exists (select 1 from a)`)})
     select id from a`);
-  if (resultRows(result).length > 0) {
-    ctx.stats.mints += 1;
-    // A `minting` row only ever changes state (to active here, or away to revoking or failed),
-    // so the row is the one this mint inserted, now active: no need to read it back.
-    return { ...NEW_LEASE, ...minting, state: "active" };
-  }
-  const withdrawn = await withdrawUnwanted(ctx, minting.id);
-  if (withdrawn) ctx.background.run(() => attemptRevoke(ctx, withdrawn, SYSTEM));
-  else ctx.background.run(() => dropUnhanded(ctx, config.target, minting));
-  // Revoked meanwhile (a deletion, a disable) or given up as stale by a reader that waited past
-  // the grace period: either way a new read gets the right answer (a fresh login, or the
-  // refusal), so the caller is told to retry rather than that minting failed for good.
-  throw new SikkerKeyError(
+  return resultRows(result).length > 0;
+}
+
+async function stillMinting(ctx: EngineContext, id: string): Promise<boolean> {
+  const [row] = await ctx.db.select({ state: l.state }).from(l).where(eq(l.id, id));
+  return row?.state === "minting";
+}
+
+/**
+ * Revoked meanwhile (a deletion, a disable) or given up as stale by a reader that waited past the
+ * grace period: either way a new read gets the right answer (a fresh login, or the refusal), so
+ * the caller is told to retry rather than that minting failed for good.
+ */
+function withdrawnError(): SikkerKeyError {
+  return new SikkerKeyError(
     "PROVIDER_UNAVAILABLE",
     "the login was withdrawn before it was ready (revoked, or given up as stale); try again",
   );
@@ -107,7 +142,8 @@ async function withdrawUnwanted(ctx: EngineContext, id: string): Promise<Claimed
 
 /**
  * The provider refused: the row becomes `failed` (its sealed password dropped) and the
- * operator-safe reason is audited. Cleanup of a role that might exist anyway (a connection lost
+ * operator-safe reason is audited, both only while the row is still `minting` (a lease the
+ * reconciler gave up on, or an operator revoked, meanwhile has its own record). Cleanup of a role that might exist anyway (a connection lost
  * after the target committed) runs in the background; the reconciler covers it if that fails.
  */
 export async function failMint(
@@ -128,7 +164,8 @@ export async function failMint(
     with f as (
       update ${l} set state = 'failed', last_error = ${message}, sealed_password = null, next_attempt_at = null
       where id = ${minting.id} and state = 'minting'
+      returning id
     )
-    ${insertAuditWhere(event, ctx.clock.now(), sql`true`)}`);
+    ${insertAuditWhere(event, ctx.clock.now(), sql`exists (select 1 from f)`)}`);
   ctx.background.run(() => dropUnhanded(ctx, config.target, minting));
 }

@@ -129,6 +129,19 @@ describe.each(storeVariants)("a mint racing a delete or a disable ($name store)"
     expect(revokes.map((e) => e.reason)).toEqual(["operator"]);
   });
 
+  it("a create failing after its lease was revoked leaves the revocation as the lease's only record", async () => {
+    const seeded = await seedLeased(h);
+    const { settled } = await mintInFlight(seeded);
+    provider.failCreates = 1;
+    const [minting] = await leasesOf(h.db, seeded.secret.id);
+    expect(await h.engine.revoke(minting!.id, "operator")).toMatchObject({ state: "revoked" });
+    expect(((await settled) as { error?: unknown }).error).toBeInstanceOf(SikkerKeyError);
+    await h.engine.settle();
+    expect((await leasesOf(h.db, seeded.secret.id))[0]).toMatchObject({ state: "revoked" });
+    const actions = (await auditOf(h.db, seeded.secret.id)).map((e) => e.action);
+    expect(actions.filter((a) => a.startsWith("lease."))).toEqual(["lease.revoke"]);
+  });
+
   it("hands the login out when the policy keeps the logins of disabled machines", async () => {
     const seeded = await seedLeased(h, { policy: { revokeOnDisable: false } });
     const { settled } = await mintInFlight(seeded);
