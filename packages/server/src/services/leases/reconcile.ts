@@ -207,16 +207,26 @@ async function dropOrphans(
   return dropped;
 }
 
+/** Calls `close` for each lease whose login is not among the managed roles; counts those it closed. */
+async function closeWhereMissing<T extends ActiveLogin>(
+  leases: T[],
+  managed: ManagedLogin[],
+  close: (lease: T) => Promise<boolean>,
+): Promise<number> {
+  const present = new Set(managed.map((m) => m.login));
+  let closed = 0;
+  for (const lease of leases) if (!present.has(lease.login) && (await close(lease))) closed += 1;
+  return closed;
+}
+
 async function closeMissing(
   ctx: EngineContext,
   activeBefore: ActiveLogin[],
   managed: ManagedLogin[],
 ): Promise<number> {
-  const present = new Set(managed.map((m) => m.login));
-  let closed = 0;
-  for (const lease of activeBefore.filter((a) => !present.has(a.login))) {
-    const now = ctx.clock.now();
-    const done = await ctx.db.transaction(async (tx) => {
+  const closed = await closeWhereMissing(activeBefore, managed, (lease) =>
+    ctx.db.transaction(async (tx) => {
+      const now = ctx.clock.now();
       const [row] = await tx
         .update(l)
         .set({
@@ -228,16 +238,14 @@ async function closeMissing(
         })
         .where(and(eq(l.id, lease.id), eq(l.state, "active")))
         .returning();
-      if (row) {
-        await ctx.audit.record(
-          leaseEvent("lease.revoke", row, SYSTEM, { reason: "orphan", detail: { roleMissing: true } }),
-          tx,
-        );
-      }
-      return row;
-    });
-    if (done) closed += 1;
-  }
+      if (!row) return false;
+      await ctx.audit.record(
+        leaseEvent("lease.revoke", row, SYSTEM, { reason: "orphan", detail: { roleMissing: true } }),
+        tx,
+      );
+      return true;
+    }),
+  );
   ctx.stats.missingRolesClosed += closed;
   return closed;
 }
@@ -253,33 +261,29 @@ async function closeAbandonedGone(
   abandonedBefore: AbandonedLogin[],
   managed: ManagedLogin[],
 ): Promise<number> {
-  const present = new Set(managed.map((m) => m.login));
-  let closed = 0;
-  for (const lease of abandonedBefore.filter((a) => !present.has(a.login))) {
-    const done = await ctx.db.transaction(async (tx) => {
+  const closed = await closeWhereMissing(abandonedBefore, managed, (lease) =>
+    ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .update(l)
         .set({ state: "revoked", revokedAt: ctx.clock.now() })
         .where(and(eq(l.id, lease.id), eq(l.state, "abandoned")))
         .returning();
-      if (row) {
-        await ctx.audit.record(
-          leaseEvent("lease.revoke", row, SYSTEM, {
-            reason: row.revokeReason ?? "operator",
-            detail: {
-              existed: false,
-              roleMissing: true,
-              abandonedAt: lease.abandonedAt?.toISOString() ?? null,
-              database: row.abandonedTarget,
-            },
-          }),
-          tx,
-        );
-      }
-      return row;
-    });
-    if (done) closed += 1;
-  }
+      if (!row) return false;
+      await ctx.audit.record(
+        leaseEvent("lease.revoke", row, SYSTEM, {
+          reason: row.revokeReason ?? "operator",
+          detail: {
+            existed: false,
+            roleMissing: true,
+            abandonedAt: lease.abandonedAt?.toISOString() ?? null,
+            database: row.abandonedTarget,
+          },
+        }),
+        tx,
+      );
+      return true;
+    }),
+  );
   ctx.stats.abandonedGoneClosed += closed;
   return closed;
 }
