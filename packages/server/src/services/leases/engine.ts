@@ -4,6 +4,7 @@ import type { Db } from "../../store/index.js";
 import type { OperatorActor } from "../actor.js";
 import type { PendingRevocations } from "../machines/hooks.js";
 import type { Page } from "../paging.js";
+import type { PurgeSweep } from "../secrets/hooks.js";
 import { Background } from "./background.js";
 import { type ReapResult, reapOnce } from "./claim.js";
 import { fromOperator, type LeaseActor, SYSTEM } from "./lease-events.js";
@@ -11,6 +12,7 @@ import type { MachineRef, Obtained, SecretRef } from "./mint.js";
 import type { MINT_FRESH } from "./obtain.js";
 import { DEFAULT_OPTIONS, type EngineContext, type LeaseEngineDeps } from "./options.js";
 import { alignLive } from "./policy-align.js";
+import { sweepBeforePurge } from "./purge-sweep.js";
 import * as q from "./queries.js";
 import { type ReadContext, readLeased } from "./read.js";
 import { type ReconcileResult, reconcileOnce } from "./reconcile.js";
@@ -75,6 +77,8 @@ export interface LeaseEngine {
   hasUnrevoked(secretId: string, db?: Db): Promise<boolean>;
   reapOnce(limit?: number): Promise<ReapResult>;
   reconcileOnce(): Promise<ReconcileResult>;
+  /** The reconciler's pass over one leased secret's database, before the secret is purged. */
+  sweepBeforePurge(secretId: string): Promise<PurgeSweep | undefined>;
   stats(): Readonly<LeaseStats>;
   /** Waits for background revocations and clean-ups started so far (shutdown, tests). */
   settle(): Promise<void>;
@@ -108,6 +112,7 @@ export function createLeaseEngine(deps: LeaseEngineDeps): LeaseEngine {
     hasUnrevoked: (secretId, db) => q.hasUnrevoked(db ?? ctx.db, secretId),
     reapOnce: (limit = 100) => reapOnce(ctx, limit),
     reconcileOnce: () => reconcileOnce(ctx),
+    sweepBeforePurge: (secretId) => sweepBeforePurge(ctx, secretId),
     stats: () => ({ ...ctx.stats }),
     settle: () => ctx.background.settle(),
   };

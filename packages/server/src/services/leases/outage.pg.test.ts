@@ -166,6 +166,21 @@ describe.each(adminKinds)("target outage during revocation ($kind admin)", ({ ki
     expect(revoke).toMatchObject([{ reason: "operator", detail: { existed: false, roleMissing: true } }]);
   });
 
+  it("the last look before a purge drops an abandoned lease's login once its database is back", async () => {
+    const { secret, read, login, lease, logIn } = await mintedOn(kind);
+    await cluster.stopServer();
+    await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });
+    expect(await h.engine.sweepBeforePurge(secret.id)).toMatchObject({ swept: false });
+    await cluster.startServer();
+    expect(await logIn()).toBe("ok");
+
+    expect(await h.engine.sweepBeforePurge(secret.id)).toMatchObject({ swept: true, orphanRoles: 1 });
+    expect(await logIn()).toBe("28P01");
+    expect(await cluster.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [login])).toEqual([]);
+    expect((await lease())[0]).toMatchObject({ state: "revoked" });
+  });
+
   it("a forced revoke of a reachable database is an ordinary revocation", async () => {
     const { read, events, logIn } = await mintedOn(kind);
     const forced = await h.engine.revoke(read.lease!.id, "operator", undefined, { force: true });

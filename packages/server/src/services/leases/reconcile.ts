@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, eq, lt } from "drizzle-orm";
 import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
+import type { ConfiguredTarget } from "../leased-config/index.js";
 import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
@@ -74,23 +75,49 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
   result.unwanted = await revokeUnwanted(ctx, SYSTEM);
   const { targets, unreadable } = await ctx.configs.targets();
   result.unreadable = unreadable;
-  for (const { key, target, secretIds } of targets) {
-    // Active leases are read BEFORE the roles are listed: a lease that turns active later has
-    // a role that may be missing from the list, and must not be closed for it.
-    const activeBefore = await activeLogins(ctx, secretIds);
-    const abandonedBefore = await abandonedLogins(ctx, secretIds, key);
-    let managed: ManagedLogin[];
-    try {
-      managed = await ctx.provider.listManaged(target, ctx.installId);
-    } catch {
-      result.unreachable.push(key);
+  for (const configured of targets) {
+    const pass = await reconcileTarget(ctx, configured);
+    if (!pass) {
+      result.unreachable.push(configured.key);
       continue;
     }
-    result.orphanRoles += await dropOrphans(ctx, target, managed);
-    result.missingRoles += await closeMissing(ctx, activeBefore, managed);
-    result.abandonedGone += await closeAbandonedGone(ctx, abandonedBefore, managed);
+    result.orphanRoles += pass.orphanRoles;
+    result.missingRoles += pass.missingRoles;
+    result.abandonedGone += pass.abandonedGone;
   }
   return result;
+}
+
+/** What one database's pass did; see reconcileOnce, (b) and (c). */
+export interface TargetPass {
+  orphanRoles: number;
+  missingRoles: number;
+  abandonedGone: number;
+}
+
+/**
+ * (b) and (c) of reconcileOnce for one database: every role of ours there, and the leases of
+ * `secretIds` minted there. Undefined when the database could not be listed.
+ */
+export async function reconcileTarget(
+  ctx: EngineContext,
+  { key, target, secretIds }: ConfiguredTarget,
+): Promise<TargetPass | undefined> {
+  // Active leases are read BEFORE the roles are listed: a lease that turns active later has
+  // a role that may be missing from the list, and must not be closed for it.
+  const activeBefore = await activeLogins(ctx, secretIds);
+  const abandonedBefore = await abandonedLogins(ctx, secretIds, key);
+  let managed: ManagedLogin[];
+  try {
+    managed = await ctx.provider.listManaged(target, ctx.installId);
+  } catch {
+    return undefined;
+  }
+  return {
+    orphanRoles: await dropOrphans(ctx, target, managed),
+    missingRoles: await closeMissing(ctx, activeBefore, managed),
+    abandonedGone: await closeAbandonedGone(ctx, abandonedBefore, managed),
+  };
 }
 
 async function cleanStaleMints(ctx: EngineContext): Promise<number> {

@@ -29,6 +29,7 @@ export function leaseHooks(
       afterTrash: (secretIds) =>
         engine.afterCommit(() => engine.revokeForSecrets(secretIds, "secret_deleted"), 0),
       hasUnrevoked: (secretId, db) => engine.hasUnrevoked(secretId, db),
+      beforePurge: (secretId) => engine.sweepBeforePurge(secretId),
     },
     disable: { markDisabled: (tx, machineId) => engine.markDisabled(tx, machineId) },
     policy: {

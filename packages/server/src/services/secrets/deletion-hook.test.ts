@@ -31,6 +31,7 @@ describe("the deletion hook runs before and after the trash", () => {
         return 1;
       },
       hasUnrevoked: async () => false,
+      beforePurge: async () => undefined,
     };
     w = await servicesOn(store, { deletion });
     await w.services.vaults.create(w.owner, "prod");

@@ -20,12 +20,25 @@ export interface SecretDeletionHook {
    * this is false. `db` is the purge's transaction, when it asks inside one.
    */
   hasUnrevoked(secretId: string, db?: Db): Promise<boolean>;
+  /**
+   * Just before a secret is purged, while its database's admin credentials are still there: one
+   * last look at that database, dropping roles of ours that no live lease holds (the login of an
+   * abandoned lease, a failed mint's leftover), which nothing could reach after the purge. Best
+   * effort: undefined for a secret that is not leased; `swept: false` when the look failed.
+   */
+  beforePurge(secretId: string): Promise<PurgeSweep | undefined>;
 }
+
+/** What the last look before a purge did, recorded in the `secret.purge` event. */
+export type PurgeSweep =
+  | { swept: true; orphanRoles: number; missingRoles: number; abandonedGone: number }
+  | { swept: false; reason: string };
 
 export const noopDeletionHook: SecretDeletionHook = {
   beforeTrash: async () => 0,
   afterTrash: async () => 0,
   hasUnrevoked: async () => false,
+  beforePurge: async () => undefined,
 };
 
 /**

@@ -19,6 +19,7 @@ function trashedSecret(variant: StoreVariant) {
       beforeTrash: async () => 0,
       afterTrash: async () => 0,
       hasUnrevoked: (secretId, db) => hasUnrevoked(db ?? store.db, secretId),
+      beforePurge: async () => undefined,
     };
     const w = await servicesOn(store, { deletion });
     t.w = w;

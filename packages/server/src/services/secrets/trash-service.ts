@@ -43,6 +43,20 @@ export function createTrashService(deps: {
     return row;
   }
 
+  /** In the trash, the actor may purge it, and no login of it may still exist (see hasUnrevoked). */
+  async function purgeable(actor: OperatorActor, id: string, on: Db) {
+    const row = await trashed(actor, id, on);
+    if (await deletionHook.hasUnrevoked(id, on)) {
+      throw new SikkerKeyError(
+        "CONFLICT",
+        `logins minted by "${id}" are still being revoked (or minted); purge it once they are gone ` +
+          `(sikkerkey lease list --secret ${id} --state revoking shows why; if their database is ` +
+          `gone for good, sikkerkey lease revoke LEASE --force abandons them)`,
+      );
+    }
+    return row;
+  }
+
   return {
     async remove(actor, id) {
       const row = await findSecret(db, id);
@@ -109,21 +123,17 @@ export function createTrashService(deps: {
     },
 
     async purge(actor, id) {
+      // Checked first, outside any transaction: the sweep below reaches the secret's database,
+      // and a purge that is refused anyway (or not allowed) must not wait on it.
+      await purgeable(actor, id, db);
+      const sweep = await deletionHook.beforePurge(id);
       await db.transaction(async (tx) => {
-        const current = await trashed(actor, id, tx);
         // The configuration is locked before its logins are counted: a mint's claim share-locks
         // it, so none can go in between the count and the deletes (a read that found the secret
         // just before it went to the trash may still be claiming). A login claimed then would be
         // left with no configuration to revoke it by.
         await tx.execute(sql`select 1 from ${schema.leasedConfigs} where secret_id = ${id} for update`);
-        if (await deletionHook.hasUnrevoked(id, tx)) {
-          throw new SikkerKeyError(
-            "CONFLICT",
-            `logins minted by "${id}" are still being revoked (or minted); purge it once they are gone ` +
-              `(sikkerkey lease list --secret ${id} --state revoking shows why; if their database is ` +
-              `gone for good, sikkerkey lease revoke LEASE --force abandons them)`,
-          );
-        }
+        const current = await purgeable(actor, id, tx);
         await tx.delete(schema.leasedConfigs).where(eq(schema.leasedConfigs.secretId, id));
         await tx.delete(s).where(eq(s.id, id));
         await audit.record(
@@ -132,7 +142,7 @@ export function createTrashService(deps: {
             ...auditActor(actor),
             vaultId: current.vaultId,
             secretId: id,
-            detail: { kind: current.kind },
+            detail: { kind: current.kind, ...(sweep ? { sweep } : {}) },
           },
           tx,
         );

@@ -1,35 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeProvider } from "../../../services/leases/fake-provider.js";
-import { createHarness, expectJson, type Harness } from "../../../test-support/harness.js";
-import {
-  createWorld,
-  enrollMachine,
-  signed,
-  type TestMachine,
-  type World,
-} from "../../../test-support/machine-client.js";
+import type { FakeProvider } from "../../../services/leases/fake-provider.js";
+import { expectJson, type Harness } from "../../../test-support/harness.js";
+import { leasedWorld } from "../../../test-support/leased-world.js";
+import { enrollMachine, signed, type TestMachine, type World } from "../../../test-support/machine-client.js";
 import { operatorWithRole } from "../../../test-support/operators.js";
-
-/** A server on a fake target database, with one leased secret in a fresh vault. */
-async function leasedWorld(secretId: string) {
-  const provider = new FakeProvider();
-  const h = await createHarness({ overrides: { provider } });
-  const world = await createWorld(h);
-  await expectJson(
-    await h.admin("POST", "/v1/admin/secrets", {
-      kind: "leased",
-      id: secretId,
-      vault: world.vault.name,
-      project: "api",
-      leased: {
-        connection: { host: "db", database: "app", adminUser: "a", adminPassword: "p" },
-        policy: { lifetimeSeconds: 300 },
-      },
-    }),
-    201,
-  );
-  return { h, provider, world };
-}
 
 // A forced revoke over HTTP: what the body may say, and what abandoning a lease whose database
 // is gone for good changes (a real database is in outage.pg.test.ts; this is the API's surface).

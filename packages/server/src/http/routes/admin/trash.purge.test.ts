@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FakeProvider } from "../../../services/leases/fake-provider.js";
+import { expectJson, type Harness } from "../../../test-support/harness.js";
+import { leasedWorld } from "../../../test-support/leased-world.js";
+import { enrollMachine, signed, type World } from "../../../test-support/machine-client.js";
+
+// Purging a leased secret deletes the admin credentials that reach its database, so the purge
+// first takes one last look there: a login no live lease holds (an abandoned lease's, whose
+// database came back) is dropped while it still can be. (On real PostgreSQL: outage.pg.test.ts.)
+describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
+  let h: Harness;
+  let provider: FakeProvider;
+  let world: World;
+
+  beforeAll(async () => {
+    ({ h, provider, world } = await leasedWorld("sk_db_first"));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /** A leased secret (the first, or a new one) whose one login was abandoned while its database was down. */
+  async function abandonedLogin(secretId: string) {
+    if (secretId !== "sk_db_first") {
+      await expectJson(
+        await h.admin("POST", "/v1/admin/secrets", {
+          kind: "leased",
+          id: secretId,
+          vault: world.vault.name,
+          project: "api",
+          leased: {
+            connection: { host: "db", database: secretId, adminUser: "a", adminPassword: "p" },
+            policy: { lifetimeSeconds: 300 },
+          },
+        }),
+        201,
+      );
+    }
+    const machine = await enrollMachine(h, world);
+    const read = await expectJson<{ lease: { id: string }; fields: { username: string } }>(
+      await signed(h, `/v1/secrets/${secretId}`, { keyId: machine.id, key: machine.key }),
+      200,
+    );
+    const revoke = () => h.admin("POST", `/v1/admin/leases/${read.lease.id}/revoke`, { force: true });
+    provider.down = true;
+    try {
+      await expectJson(await revoke(), 200);
+      expect(await expectJson<{ state: string }>(await revoke(), 200)).toMatchObject({ state: "abandoned" });
+    } finally {
+      provider.down = false;
+    }
+    await expectJson(await h.admin("DELETE", `/v1/admin/secrets/${secretId}`), 200);
+    return { leaseId: read.lease.id, login: read.fields.username };
+  }
+
+  const leaseState = async (secretId: string, leaseId: string) => {
+    const page = await expectJson<{ items: { id: string; state: string }[] }>(
+      await h.admin("GET", `/v1/admin/leases?secret=${secretId}`),
+      200,
+    );
+    return page.items.find((l) => l.id === leaseId)?.state;
+  };
+  const purgeEvent = async (secretId: string) =>
+    (await h.events("secret.purge")).find((e) => e.secretId === secretId);
+
+  it("drops the login of an abandoned lease whose database is back, and records the sweep", async () => {
+    const { leaseId, login } = await abandonedLogin("sk_db_first");
+    expect(provider.roles.has(login)).toBe(true);
+
+    expect(await h.admin("DELETE", "/v1/admin/trash/sk_db_first")).toHaveProperty("status", 204);
+    expect(provider.roles.has(login)).toBe(false);
+    expect(await leaseState("sk_db_first", leaseId)).toBe("revoked");
+    expect((await purgeEvent("sk_db_first"))?.detail).toMatchObject({
+      kind: "leased",
+      sweep: { swept: true, orphanRoles: 1 },
+    });
+  });
+
+  it("purges anyway when the database cannot be reached, and says so", async () => {
+    const { leaseId, login } = await abandonedLogin("sk_db_down");
+    provider.down = true;
+    try {
+      expect(await h.admin("DELETE", "/v1/admin/trash/sk_db_down")).toHaveProperty("status", 204);
+    } finally {
+      provider.down = false;
+    }
+    expect(provider.roles.has(login)).toBe(true); // nothing can reach it now: the docs say so
+    expect(await leaseState("sk_db_down", leaseId)).toBe("abandoned");
+    const sweep = (await purgeEvent("sk_db_down"))?.detail?.["sweep"] as { swept: boolean; reason: string };
+    expect(sweep).toMatchObject({ swept: false });
+    expect(sweep.reason).toContain("could not be reached");
+  });
+
+  it("a purge that is refused does not reach the database", async () => {
+    const machine = await enrollMachine(h, world);
+    await expectJson(
+      await h.admin("POST", "/v1/admin/secrets", {
+        kind: "leased",
+        id: "sk_db_busy",
+        vault: world.vault.name,
+        project: "api",
+        leased: {
+          connection: { host: "db", database: "busy", adminUser: "a", adminPassword: "p" },
+          policy: { lifetimeSeconds: 300 },
+        },
+      }),
+      201,
+    );
+    await expectJson(await signed(h, "/v1/secrets/sk_db_busy", { keyId: machine.id, key: machine.key }), 200);
+    provider.down = true;
+    try {
+      // The delete cannot revoke the login: it stays revoking, and the purge must wait.
+      await expectJson(await h.admin("DELETE", "/v1/admin/secrets/sk_db_busy"), 200);
+      const listed = provider.calls.listManaged;
+      await expectJson(await h.admin("DELETE", "/v1/admin/trash/sk_db_busy"), 409);
+      expect(provider.calls.listManaged).toBe(listed);
+    } finally {
+      provider.down = false;
+    }
+  });
+});

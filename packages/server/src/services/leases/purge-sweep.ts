@@ -1,0 +1,29 @@
+import { SikkerKeyError } from "../../errors.js";
+import type { TargetConnection } from "../../providers/provider.js";
+import { targetKey } from "../leased-config/index.js";
+import type { PurgeSweep } from "../secrets/hooks.js";
+import type { EngineContext } from "./options.js";
+import { reconcileTarget } from "./reconcile.js";
+
+/**
+ * The reconciler's pass over one leased secret's database, run just before the secret is purged:
+ * the purge deletes the configuration, and with it the only admin credentials that reach those
+ * logins. Roles of ours that no live lease holds are dropped (an abandoned lease's login among
+ * them, which ends that lease `revoked`), as the next minute's pass would have done; after the
+ * purge it could only if another secret still pointed at the same database.
+ */
+export async function sweepBeforePurge(
+  ctx: EngineContext,
+  secretId: string,
+): Promise<PurgeSweep | undefined> {
+  let target: TargetConnection;
+  try {
+    target = await ctx.configs.target(secretId);
+  } catch (error) {
+    if (error instanceof SikkerKeyError && error.code === "SECRET_NOT_FOUND") return undefined; // not leased
+    return { swept: false, reason: "its configuration could not be opened" };
+  }
+  const pass = await reconcileTarget(ctx, { key: targetKey(target), target, secretIds: [secretId] });
+  if (!pass) return { swept: false, reason: `${targetKey(target)} could not be reached` };
+  return { swept: true, ...pass };
+}
