@@ -153,19 +153,20 @@ export async function failMint(
   error: unknown,
   actor: LeaseActor,
 ): Promise<void> {
-  ctx.stats.mintFailures += 1;
   const message = operatorMessage(error);
   const event = leaseEvent("lease.mint_failed", minting, actor, {
     outcome: "error",
     reason: "mint_failed",
     detail: { error: message, retryable: isRetryable(error) },
   });
-  await ctx.db.execute(sql`
+  const result = await ctx.db.execute(sql`
     with f as (
       update ${l} set state = 'failed', last_error = ${message}, sealed_password = null, next_attempt_at = null
       where id = ${minting.id} and state = 'minting'
       returning id
-    )
-    ${insertAuditWhere(event, ctx.clock.now(), sql`exists (select 1 from f)`)}`);
+    ),
+    ev as (${insertAuditWhere(event, ctx.clock.now(), sql`exists (select 1 from f)`)})
+    select id from f`);
+  if (resultRows(result).length > 0) ctx.stats.mintFailures += 1;
   ctx.background.run(() => dropUnhanded(ctx, config.target, minting));
 }

@@ -8,9 +8,10 @@ import { reconcileTarget } from "./reconcile.js";
 /**
  * The reconciler's pass over one leased secret's database, run just before the secret is purged:
  * the purge deletes the configuration, and with it the only admin credentials that reach those
- * logins. Roles of ours that no live lease holds are dropped (an abandoned lease's login among
- * them, which ends that lease `revoked`), as the next minute's pass would have done; after the
- * purge it could only if another secret still pointed at the same database.
+ * logins. Roles of this secret's leases that are no longer live are dropped (an abandoned lease's
+ * login among them, which ends that lease `revoked`), as the next minute's pass would have done;
+ * after the purge it could only if another secret still pointed at the same database. Other
+ * secrets' orphans there are left to the reconciler, so a purge does no more than its own.
  */
 export async function sweepBeforePurge(
   ctx: EngineContext,
@@ -21,9 +22,10 @@ export async function sweepBeforePurge(
     target = await ctx.configs.target(secretId);
   } catch (error) {
     if (error instanceof SikkerKeyError && error.code === "SECRET_NOT_FOUND") return undefined; // not leased
-    return { swept: false, reason: "its configuration could not be opened" };
+    return { reached: false, reason: "its configuration could not be opened" };
   }
-  const pass = await reconcileTarget(ctx, { key: targetKey(target), target, secretIds: [secretId] });
-  if (!pass) return { swept: false, reason: `${targetKey(target)} could not be reached` };
-  return { swept: true, ...pass };
+  const key = targetKey(target);
+  const pass = await reconcileTarget(ctx, { key, target, secretIds: [secretId] }, secretId);
+  if (!pass) return { reached: false, reason: `${key} could not be reached` };
+  return { reached: true, database: key, ...pass };
 }

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import type { ConfiguredTarget } from "../leased-config/index.js";
@@ -93,15 +93,24 @@ export interface TargetPass {
   orphanRoles: number;
   missingRoles: number;
   abandonedGone: number;
+  /** Orphan roles whose drop failed (left for the next pass), with the operator-safe reason. */
+  notDropped: NotDropped[];
+}
+
+export interface NotDropped {
+  login: string;
+  error: string;
 }
 
 /**
- * (b) and (c) of reconcileOnce for one database: every role of ours there, and the leases of
- * `secretIds` minted there. Undefined when the database could not be listed.
+ * (b) and (c) of reconcileOnce for one database: every role of ours there (or, given
+ * `orphansOf`, only those of that secret's leases), and the leases of `secretIds` minted there.
+ * Undefined when the database could not be listed.
  */
 export async function reconcileTarget(
   ctx: EngineContext,
   { key, target, secretIds }: ConfiguredTarget,
+  orphansOf?: string,
 ): Promise<TargetPass | undefined> {
   // Active leases are read BEFORE the roles are listed: a lease that turns active later has
   // a role that may be missing from the list, and must not be closed for it.
@@ -113,10 +122,12 @@ export async function reconcileTarget(
   } catch {
     return undefined;
   }
+  const orphans = await dropOrphans(ctx, target, managed, orphansOf);
   return {
-    orphanRoles: await dropOrphans(ctx, target, managed),
+    orphanRoles: orphans.dropped,
     missingRoles: await closeMissing(ctx, activeBefore, managed),
     abandonedGone: await closeAbandonedGone(ctx, abandonedBefore, managed),
+    notDropped: orphans.notDropped,
   };
 }
 
@@ -155,17 +166,18 @@ async function activeLogins(ctx: EngineContext, secretIds: string[]): Promise<Ac
 }
 
 /**
- * Abandoned leases of these secrets given up in this very database (`key`), and old enough that
- * no mint of theirs can still be creating the login (a lease can be abandoned mid-mint; such a
- * late login is dropped by the mint itself, or by the orphan sweep). Few by nature: each is an
- * operator's forced revoke.
+ * Abandoned leases of these secrets given up in this very database (`key`) whose mint went live
+ * (its `lease.mint` event is written with the activation, in one statement). One abandoned
+ * during its mint may still get its login, since a mint may work past the grace period while its
+ * heartbeat says so; that login's drop is the mint's to record (dropUnhanded), or the orphan
+ * sweep's. Few by nature: each is an operator's forced revoke.
  */
 async function abandonedLogins(
   ctx: EngineContext,
   secretIds: string[],
   key: string,
 ): Promise<AbandonedLogin[]> {
-  const mintedBefore = new Date(ctx.clock.now().getTime() - ctx.opts.mintingGraceSeconds * 1000);
+  const e = schema.auditEvents;
   return ctx.db
     .select({ id: l.id, login: l.login, abandonedAt: l.revokedAt })
     .from(l)
@@ -174,7 +186,7 @@ async function abandonedLogins(
         anyId(l.secretId, secretIds),
         eq(l.state, "abandoned"),
         eq(l.abandonedTarget, key),
-        lt(l.createdAt, mintedBefore),
+        sql`exists (select 1 from ${e} where ${e.leaseId} = ${l.id} and ${e.action} = 'lease.mint')`,
       ),
     );
 }
@@ -190,7 +202,8 @@ async function dropOrphans(
   ctx: EngineContext,
   target: TargetConnection,
   managed: ManagedLogin[],
-): Promise<number> {
+  onlySecret?: string,
+): Promise<{ dropped: number; notDropped: NotDropped[] }> {
   const orphans: { m: ManagedLogin; row: LeaseRef | undefined }[] = [];
   for (let i = 0; i < managed.length; i += RECONCILE_CHUNK) {
     const chunk = managed.slice(i, i + RECONCILE_CHUNK);
@@ -213,11 +226,13 @@ async function dropOrphans(
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const m of chunk) {
       const row = byId.get(m.leaseId);
+      if (onlySecret !== undefined && row?.secretId !== onlySecret) continue;
       if (!row || !(LIVE_STATES as readonly string[]).includes(row.state)) orphans.push({ m, row });
     }
     if (i + RECONCILE_CHUNK < managed.length) await yieldToEventLoop();
   }
   let dropped = 0;
+  const notDropped: NotDropped[] = [];
   await forEachLimit(orphans, ctx.opts.concurrency, async ({ m, row }) => {
     try {
       const r = await ctx.provider.revoke(target, m.login);
@@ -226,12 +241,13 @@ async function dropOrphans(
       dropped += 1;
       const ref = row ?? { id: m.leaseId, login: m.login, machineId: null, secretId: null, vaultId: null };
       await recordOrphanDrop(ctx, ref, r);
-    } catch {
+    } catch (error) {
       // Still there next pass; the role cannot log in if the provider got as far as NOLOGIN.
+      notDropped.push({ login: m.login, error: operatorMessage(error) });
     }
   });
   ctx.stats.orphanRolesDropped += dropped;
-  return dropped;
+  return { dropped, notDropped };
 }
 
 /** Calls `close` for each lease whose login is not among the managed roles; counts those it closed. */
@@ -299,8 +315,9 @@ async function closeAbandonedGone(
       await ctx.audit.record(
         leaseEvent("lease.revoke", row, SYSTEM, {
           reason: row.revokeReason ?? "operator",
+          // Not `existed: false`: a revocation's DROP ROLE whose answer is still on its way may
+          // be what removed it, and that attempt can no longer record it.
           detail: {
-            existed: false,
             roleMissing: true,
             abandonedAt: lease.abandonedAt?.toISOString() ?? null,
             database: row.abandonedTarget,

@@ -23,16 +23,26 @@ export interface SecretDeletionHook {
   /**
    * Just before a secret is purged, while its database's admin credentials are still there: one
    * last look at that database, dropping roles of ours that no live lease holds (the login of an
-   * abandoned lease, a failed mint's leftover), which nothing could reach after the purge. Best
-   * effort: undefined for a secret that is not leased; `swept: false` when the look failed.
+   * abandoned lease, a failed mint's leftover), which nothing could reach after the purge.
+   * Undefined for a secret that is not leased; `reached: false` when the database could not be
+   * reached (the purge goes ahead: what is left there is the operator's).
    */
   beforePurge(secretId: string): Promise<PurgeSweep | undefined>;
 }
 
 /** What the last look before a purge did, recorded in the `secret.purge` event. */
 export type PurgeSweep =
-  | { swept: true; orphanRoles: number; missingRoles: number; abandonedGone: number }
-  | { swept: false; reason: string };
+  | {
+      reached: true;
+      /** `host:port/database`. */
+      database: string;
+      orphanRoles: number;
+      missingRoles: number;
+      abandonedGone: number;
+      /** Logins of the secret that are still there: their drop failed (the purge waits for them). */
+      notDropped: { login: string; error: string }[];
+    }
+  | { reached: false; reason: string };
 
 export const noopDeletionHook: SecretDeletionHook = {
   beforeTrash: async () => 0,

@@ -21,6 +21,20 @@ export interface TrashService {
   purge(actor: OperatorActor, id: string): Promise<void>;
 }
 
+/**
+ * The database is there but a login of the secret would not go (objects a login owns that cannot
+ * be reassigned, a lock): after the purge nothing could reach it, so the purge waits.
+ */
+function loginsLeft(id: string, database: string, left: { login: string; error: string }[]): SikkerKeyError {
+  const first = left[0]!;
+  const more = left.length > 1 ? ` (and ${left.length - 1} more)` : "";
+  return new SikkerKeyError(
+    "CONFLICT",
+    `login ${first.login}${more} of "${id}" in ${database} could not be dropped: ${first.error}. ` +
+      `Fix what holds it (or drop it by hand), then purge again`,
+  );
+}
+
 export function createTrashService(deps: {
   db: Db;
   audit: AuditLog;
@@ -127,6 +141,8 @@ export function createTrashService(deps: {
       // and a purge that is refused anyway (or not allowed) must not wait on it.
       await purgeable(actor, id, db);
       const sweep = await deletionHook.beforePurge(id);
+      if (sweep?.reached && sweep.notDropped.length > 0)
+        throw loginsLeft(id, sweep.database, sweep.notDropped);
       await db.transaction(async (tx) => {
         // The configuration is locked before its logins are counted: a mint's claim share-locks
         // it, so none can go in between the count and the deletes (a read that found the secret

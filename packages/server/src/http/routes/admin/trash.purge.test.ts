@@ -72,8 +72,34 @@ describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
     expect(await leaseState("sk_db_first", leaseId)).toBe("revoked");
     expect((await purgeEvent("sk_db_first"))?.detail).toMatchObject({
       kind: "leased",
-      sweep: { swept: true, orphanRoles: 1 },
+      sweep: { reached: true, database: "db:5432/app", orphanRoles: 1, notDropped: [] },
     });
+  });
+
+  it("waits while a login of the secret would not drop, and leaves other secrets' orphans to the reconciler", async () => {
+    const { leaseId, login } = await abandonedLogin("sk_db_stuck");
+    // Another install's role and a role of ours with no lease at all, in the same database.
+    const stray = { installId: "other", leaseId: "lease_stray", secretId: "sk_x", machineId: "m" };
+    const target = { host: "db", port: 5432, database: "sk_db_stuck", adminUser: "a", adminPassword: "p" };
+    const spec = { password: "x", validUntil: null, grants: "" };
+    await provider.create({ ...target, tlsMode: "disable" }, { ...spec, login: "stray_other", tag: stray });
+    const ours = { ...stray, installId: provider.roles.get(login)!.tag.installId };
+    await provider.create({ ...target, tlsMode: "disable" }, { ...spec, login: "stray_ours", tag: ours });
+
+    provider.failRevokes = 1; // reachable, but DROP ROLE fails (objects that cannot be reassigned)
+    const refused = await expectJson(await h.admin("DELETE", "/v1/admin/trash/sk_db_stuck"), 409);
+    expect(refused["code"]).toBe("CONFLICT");
+    expect(refused["detail"]).toContain(login);
+    expect(refused["detail"]).toContain("db:5432/sk_db_stuck");
+    expect(provider.roles.has(login)).toBe(true);
+    expect(await leaseState("sk_db_stuck", leaseId)).toBe("abandoned");
+    expect(await purgeEvent("sk_db_stuck")).toBeUndefined();
+
+    // Once it goes, so does the secret; the strays are not this purge's.
+    expect(await h.admin("DELETE", "/v1/admin/trash/sk_db_stuck")).toHaveProperty("status", 204);
+    expect(provider.roles.has(login)).toBe(false);
+    expect(provider.roles.has("stray_other")).toBe(true);
+    expect(provider.roles.has("stray_ours")).toBe(true);
   });
 
   it("purges anyway when the database cannot be reached, and says so", async () => {
@@ -86,8 +112,8 @@ describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
     }
     expect(provider.roles.has(login)).toBe(true); // nothing can reach it now: the docs say so
     expect(await leaseState("sk_db_down", leaseId)).toBe("abandoned");
-    const sweep = (await purgeEvent("sk_db_down"))?.detail?.["sweep"] as { swept: boolean; reason: string };
-    expect(sweep).toMatchObject({ swept: false });
+    const sweep = (await purgeEvent("sk_db_down"))?.detail?.["sweep"] as { reached: boolean; reason: string };
+    expect(sweep).toMatchObject({ reached: false });
     expect(sweep.reason).toContain("could not be reached");
   });
 
