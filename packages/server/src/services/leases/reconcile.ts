@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import type { ConfiguredTarget } from "../leased-config/index.js";
@@ -104,8 +104,8 @@ export interface NotDropped {
 
 /**
  * (b) and (c) of reconcileOnce for one database: every role of ours there (or, given
- * `orphansOf`, only those of that secret's leases), and the leases of `secretIds` minted there.
- * Undefined when the database could not be listed.
+ * `orphansOf`, only those of that secret's leases), the active leases of `secretIds`, and the
+ * leases abandoned there. Undefined when the database could not be listed.
  */
 export async function reconcileTarget(
   ctx: EngineContext,
@@ -115,7 +115,7 @@ export async function reconcileTarget(
   // Active leases are read BEFORE the roles are listed: a lease that turns active later has
   // a role that may be missing from the list, and must not be closed for it.
   const activeBefore = await activeLogins(ctx, secretIds);
-  const abandonedBefore = await abandonedLogins(ctx, secretIds, key);
+  const abandonedBefore = await abandonedLogins(ctx, key);
   let managed: ManagedLogin[];
   try {
     managed = await ctx.provider.listManaged(target, ctx.installId);
@@ -166,29 +166,32 @@ async function activeLogins(ctx: EngineContext, secretIds: string[]): Promise<Ac
 }
 
 /**
- * Abandoned leases of these secrets given up in this very database (`key`) whose mint went live
- * (its `lease.mint` event is written with the activation, in one statement). One abandoned
- * during its mint may still get its login, since a mint may work past the grace period while its
- * heartbeat says so; that login's drop is the mint's to record (dropUnhanded), or the orphan
- * sweep's. Few by nature: each is an operator's forced revoke.
+ * Abandoned leases given up in this very database (`key`; whichever secret points here now).
+ * Few by nature (each is an operator's forced revoke); read over the state index.
  */
-async function abandonedLogins(
-  ctx: EngineContext,
-  secretIds: string[],
-  key: string,
-): Promise<AbandonedLogin[]> {
-  const e = schema.auditEvents;
+async function abandonedLogins(ctx: EngineContext, key: string): Promise<AbandonedLogin[]> {
   return ctx.db
     .select({ id: l.id, login: l.login, abandonedAt: l.revokedAt })
     .from(l)
-    .where(
-      and(
-        anyId(l.secretId, secretIds),
-        eq(l.state, "abandoned"),
-        eq(l.abandonedTarget, key),
-        sql`exists (select 1 from ${e} where ${e.leaseId} = ${l.id} and ${e.action} = 'lease.mint')`,
-      ),
-    );
+    .where(and(eq(l.state, "abandoned"), eq(l.abandonedTarget, key)));
+}
+
+/**
+ * Whether the lease's login was handed out: its first audit event is its `lease.mint` (written
+ * with the activation, in one statement) or the read it answered. A lease abandoned during its
+ * mint was not, and may still get its login, since a mint may work past the grace period while
+ * its heartbeat says so; that login's drop is the mint's to record (dropUnhanded), or the orphan
+ * sweep's. The first event by the (lease, seq) index: one row, however often the lease was read.
+ */
+async function wasHandedOut(ctx: EngineContext, leaseId: string): Promise<boolean> {
+  const e = schema.auditEvents;
+  const [first] = await ctx.db
+    .select({ action: e.action })
+    .from(e)
+    .where(eq(e.leaseId, leaseId))
+    .orderBy(asc(e.seq))
+    .limit(1);
+  return first?.action === "lease.mint" || first?.action === "secret.read";
 }
 
 type LeaseRef = Pick<LeaseRow, "id" | "state" | "login" | "machineId" | "secretId" | "vaultId">;
@@ -304,8 +307,9 @@ async function closeAbandonedGone(
   abandonedBefore: AbandonedLogin[],
   managed: ManagedLogin[],
 ): Promise<number> {
-  const closed = await closeWhereMissing(abandonedBefore, managed, (lease) =>
-    ctx.db.transaction(async (tx) => {
+  const closed = await closeWhereMissing(abandonedBefore, managed, async (lease) => {
+    if (!(await wasHandedOut(ctx, lease.id))) return false;
+    return ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .update(l)
         .set({ state: "revoked", revokedAt: ctx.clock.now() })
@@ -326,8 +330,8 @@ async function closeAbandonedGone(
         tx,
       );
       return true;
-    }),
-  );
+    });
+  });
   ctx.stats.abandonedGoneClosed += closed;
   return closed;
 }
