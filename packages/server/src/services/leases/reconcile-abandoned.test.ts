@@ -127,6 +127,19 @@ describe("the reconciler and abandoned leases whose login is gone", () => {
     expect(provider.roles.has(login)).toBe(true);
   });
 
+  it("after its secret moved away, another secret still naming its database lets the reconciler look there", async () => {
+    const { secret, login } = await abandoned("left_behind");
+    await h.db
+      .update(schema.leasedConfigs)
+      .set({ database: "elsewhere", updatedAt: h.clock.now() })
+      .where(eq(schema.leasedConfigs.secretId, secret.id));
+    provider.roles.delete(login);
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+    await seedLeased(h, { connection: { database: "left_behind" } });
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(1);
+    expect(await lease(secret.id)).toMatchObject({ state: "revoked" });
+  });
+
   it("a lease abandoned before the database was recorded is left as it is", async () => {
     const { secret, login } = await abandoned("unrecorded");
     await h.db
