@@ -123,10 +123,11 @@ export async function reconcileTarget(
     return undefined;
   }
   const orphans = await dropOrphans(ctx, target, managed, orphansOf);
+  const present = new Set(managed.map((m) => m.login));
   return {
     orphanRoles: orphans.dropped,
-    missingRoles: await closeMissing(ctx, activeBefore, managed),
-    abandonedGone: await closeAbandonedGone(ctx, abandonedBefore, managed),
+    missingRoles: await closeMissing(ctx, activeBefore, present),
+    abandonedGone: await closeAbandonedGone(ctx, abandonedBefore, present),
     notDropped: orphans.notDropped,
   };
 }
@@ -256,10 +257,9 @@ async function dropOrphans(
 /** Calls `close` for each lease whose login is not among the managed roles; counts those it closed. */
 async function closeWhereMissing<T extends ActiveLogin>(
   leases: T[],
-  managed: ManagedLogin[],
+  present: ReadonlySet<string>,
   close: (lease: T) => Promise<boolean>,
 ): Promise<number> {
-  const present = new Set(managed.map((m) => m.login));
   let closed = 0;
   for (const lease of leases) if (!present.has(lease.login) && (await close(lease))) closed += 1;
   return closed;
@@ -268,9 +268,9 @@ async function closeWhereMissing<T extends ActiveLogin>(
 async function closeMissing(
   ctx: EngineContext,
   activeBefore: ActiveLogin[],
-  managed: ManagedLogin[],
+  present: ReadonlySet<string>,
 ): Promise<number> {
-  const closed = await closeWhereMissing(activeBefore, managed, (lease) =>
+  const closed = await closeWhereMissing(activeBefore, present, (lease) =>
     ctx.db.transaction(async (tx) => {
       const now = ctx.clock.now();
       const [row] = await tx
@@ -305,9 +305,9 @@ async function closeMissing(
 async function closeAbandonedGone(
   ctx: EngineContext,
   abandonedBefore: AbandonedLogin[],
-  managed: ManagedLogin[],
+  present: ReadonlySet<string>,
 ): Promise<number> {
-  const closed = await closeWhereMissing(abandonedBefore, managed, async (lease) => {
+  const closed = await closeWhereMissing(abandonedBefore, present, async (lease) => {
     if (!(await wasHandedOut(ctx, lease.id))) return false;
     return ctx.db.transaction(async (tx) => {
       const [row] = await tx
