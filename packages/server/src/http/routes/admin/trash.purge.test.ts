@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeProvider } from "../../../services/leases/fake-provider.js";
 import { expectJson, type Harness } from "../../../test-support/harness.js";
-import { leasedWorld } from "../../../test-support/leased-world.js";
+import { createLeasedSecret, leasedWorld } from "../../../test-support/leased-world.js";
 import { enrollMachine, signed, type World } from "../../../test-support/machine-client.js";
 
 // Purging a leased secret deletes the admin credentials that reach its database, so the purge
@@ -21,21 +21,7 @@ describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
 
   /** A leased secret (the first, or a new one) whose one login was abandoned while its database was down. */
   async function abandonedLogin(secretId: string) {
-    if (secretId !== "sk_db_first") {
-      await expectJson(
-        await h.admin("POST", "/v1/admin/secrets", {
-          kind: "leased",
-          id: secretId,
-          vault: world.vault.name,
-          project: "api",
-          leased: {
-            connection: { host: "db", database: secretId, adminUser: "a", adminPassword: "p" },
-            policy: { lifetimeSeconds: 300 },
-          },
-        }),
-        201,
-      );
-    }
+    if (secretId !== "sk_db_first") await createLeasedSecret(h, world.vault.name, secretId, secretId);
     const machine = await enrollMachine(h, world);
     const read = await expectJson<{ lease: { id: string }; fields: { username: string } }>(
       await signed(h, `/v1/secrets/${secretId}`, { keyId: machine.id, key: machine.key }),
@@ -119,19 +105,7 @@ describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
 
   it("a purge that is refused does not reach the database", async () => {
     const machine = await enrollMachine(h, world);
-    await expectJson(
-      await h.admin("POST", "/v1/admin/secrets", {
-        kind: "leased",
-        id: "sk_db_busy",
-        vault: world.vault.name,
-        project: "api",
-        leased: {
-          connection: { host: "db", database: "busy", adminUser: "a", adminPassword: "p" },
-          policy: { lifetimeSeconds: 300 },
-        },
-      }),
-      201,
-    );
+    await createLeasedSecret(h, world.vault.name, "sk_db_busy", "busy");
     await expectJson(await signed(h, "/v1/secrets/sk_db_busy", { keyId: machine.id, key: machine.key }), 200);
     provider.down = true;
     try {
