@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, asc, eq } from "drizzle-orm";
-import type { ManagedLogin, TargetConnection } from "../../providers/provider.js";
+import type { ManagedLogin, RevokeResult, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import type { ConfiguredTarget } from "../leased-config/index.js";
 import { forEachLimit } from "./background.js";
@@ -103,9 +103,10 @@ export interface NotDropped {
 }
 
 /**
- * (b) and (c) of reconcileOnce for one database: every role of ours there (or, given
- * `orphansOf`, only those of that secret's leases), the active leases of `secretIds`, and the
- * leases abandoned there. Undefined when the database could not be listed.
+ * (b) and (c) of reconcileOnce for one database: every role of ours there, the active leases of
+ * `secretIds`, and the leases abandoned there; given `orphansOf` (a purge), only that secret's
+ * roles and abandoned leases, so that it changes and records nothing of other secrets. Undefined
+ * when the database could not be listed.
  */
 export async function reconcileTarget(
   ctx: EngineContext,
@@ -115,7 +116,7 @@ export async function reconcileTarget(
   // Active leases are read BEFORE the roles are listed: a lease that turns active later has
   // a role that may be missing from the list, and must not be closed for it.
   const activeBefore = await activeLogins(ctx, secretIds);
-  const abandonedBefore = await abandonedLogins(ctx, key);
+  const abandonedBefore = await abandonedLogins(ctx, key, orphansOf);
   let managed: ManagedLogin[];
   try {
     managed = await ctx.provider.listManaged(target, ctx.installId);
@@ -167,19 +168,31 @@ async function activeLogins(ctx: EngineContext, secretIds: string[]): Promise<Ac
 }
 
 /**
- * Abandoned leases given up in this very database (`key`; whichever secret points here now).
- * Few by nature (each is an operator's forced revoke); read over the state index.
+ * Abandoned leases given up in this very database (`key`; whichever secret points here now, or
+ * only `onlySecret`'s). Few by nature (each is an operator's forced revoke); read over the state
+ * index.
  */
-async function abandonedLogins(ctx: EngineContext, key: string): Promise<AbandonedLogin[]> {
+async function abandonedLogins(
+  ctx: EngineContext,
+  key: string,
+  onlySecret?: string,
+): Promise<AbandonedLogin[]> {
   return ctx.db
     .select({ id: l.id, login: l.login, abandonedAt: l.revokedAt })
     .from(l)
-    .where(and(eq(l.state, "abandoned"), eq(l.abandonedTarget, key)));
+    .where(
+      and(
+        eq(l.state, "abandoned"),
+        eq(l.abandonedTarget, key),
+        onlySecret === undefined ? undefined : eq(l.secretId, onlySecret),
+      ),
+    );
 }
 
 /**
- * Whether the lease's login was handed out: its first audit event is its `lease.mint` (written
- * with the activation, in one statement) or the read it answered. A lease abandoned during its
+ * Whether the lease's login was handed out: its first audit event is its `lease.mint`, written
+ * with the activation in one statement (every other event of a lease is written after it, or
+ * by what took the lease out of `minting`, which activation requires). A lease abandoned during its
  * mint was not, and may still get its login, since a mint may work past the grace period while
  * its heartbeat says so; that login's drop is the mint's to record (dropUnhanded), or the orphan
  * sweep's. The first event by the (lease, seq) index: one row, however often the lease was read.
@@ -192,7 +205,7 @@ async function wasHandedOut(ctx: EngineContext, leaseId: string): Promise<boolea
     .where(eq(e.leaseId, leaseId))
     .orderBy(asc(e.seq))
     .limit(1);
-  return first?.action === "lease.mint" || first?.action === "secret.read";
+  return first?.action === "lease.mint";
 }
 
 type LeaseRef = Pick<LeaseRow, "id" | "state" | "login" | "machineId" | "secretId" | "vaultId">;
@@ -238,17 +251,21 @@ async function dropOrphans(
   let dropped = 0;
   const notDropped: NotDropped[] = [];
   await forEachLimit(orphans, ctx.opts.concurrency, async ({ m, row }) => {
+    let r: RevokeResult;
     try {
-      const r = await ctx.provider.revoke(target, m.login);
-      // Another replica's sweep may be dropping it too: only the one whose drop won records it.
-      if (!r.dropped) return;
-      dropped += 1;
-      const ref = row ?? { id: m.leaseId, login: m.login, machineId: null, secretId: null, vaultId: null };
-      await recordOrphanDrop(ctx, ref, r);
+      r = await ctx.provider.revoke(target, m.login);
     } catch (error) {
       // Still there next pass; the role cannot log in if the provider got as far as NOLOGIN.
       notDropped.push({ login: m.login, error: operatorMessage(error) });
+      return;
     }
+    // Another replica's sweep may be dropping it too: only the one whose drop won records it.
+    if (!r.dropped) return;
+    dropped += 1;
+    const ref = row ?? { id: m.leaseId, login: m.login, machineId: null, secretId: null, vaultId: null };
+    // Dropped, whatever the store says next: a failed record is not a login left behind (an
+    // abandoned lease's is caught up by closeAbandonedGone on a later pass).
+    await recordOrphanDrop(ctx, ref, r).catch(() => false);
   });
   ctx.stats.orphanRolesDropped += dropped;
   return { dropped, notDropped };

@@ -20,8 +20,8 @@ describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
   });
 
   /** A leased secret (the first, or a new one) whose one login was abandoned while its database was down. */
-  async function abandonedLogin(secretId: string) {
-    if (secretId !== "sk_db_first") await createLeasedSecret(h, world.vault.name, secretId, secretId);
+  async function abandonedLogin(secretId: string, database = secretId) {
+    if (secretId !== "sk_db_first") await createLeasedSecret(h, world.vault.name, secretId, database);
     const machine = await enrollMachine(h, world);
     const read = await expectJson<{ lease: { id: string }; fields: { username: string } }>(
       await signed(h, `/v1/secrets/${secretId}`, { keyId: machine.id, key: machine.key }),
@@ -101,6 +101,18 @@ describe("DELETE /v1/admin/trash/{id} of a leased secret", () => {
     const sweep = (await purgeEvent("sk_db_down"))?.detail?.["sweep"] as { reached: boolean; reason: string };
     expect(sweep).toMatchObject({ reached: false });
     expect(sweep.reason).toContain("could not be reached");
+  });
+
+  it("leaves another secret's abandoned lease in the same database to the reconciler", async () => {
+    await createLeasedSecret(h, world.vault.name, "sk_db_a", "shared");
+    const other = await abandonedLogin("sk_db_b", "shared");
+    provider.roles.delete(other.login); // dropped by hand: the reconciler's to record, not this purge's
+    await expectJson(await h.admin("DELETE", "/v1/admin/secrets/sk_db_a"), 200);
+    expect(await h.admin("DELETE", "/v1/admin/trash/sk_db_a")).toHaveProperty("status", 204);
+    expect((await purgeEvent("sk_db_a"))?.detail).toMatchObject({
+      sweep: { reached: true, abandonedGone: 0 },
+    });
+    expect(await leaseState("sk_db_b", other.leaseId)).toBe("abandoned");
   });
 
   it("a purge that is refused does not reach the database", async () => {
