@@ -143,8 +143,9 @@ async function withdrawUnwanted(ctx: EngineContext, id: string): Promise<Claimed
 /**
  * The provider refused: the row becomes `failed` (its sealed password dropped) and the
  * operator-safe reason is audited, both only while the row is still `minting` (a lease the
- * reconciler gave up on, or an operator revoked, meanwhile has its own record). Cleanup of a role that might exist anyway (a connection lost
- * after the target committed) runs in the background; the reconciler covers it if that fails.
+ * reconciler gave up on, or an operator revoked, meanwhile has its own record). Cleanup of a
+ * role that might exist anyway (a connection lost after the target committed) runs in the
+ * background; the reconciler covers it if that fails.
  */
 export async function failMint(
   ctx: EngineContext,

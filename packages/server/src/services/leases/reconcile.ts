@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { ManagedLogin, RevokeResult, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
 import type { ConfiguredTarget } from "../leased-config/index.js";
+import type { LoginLeft } from "../secrets/hooks.js";
 import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
@@ -93,13 +94,8 @@ export interface TargetPass {
   orphanRoles: number;
   missingRoles: number;
   abandonedGone: number;
-  /** Orphan roles whose drop failed (left for the next pass), with the operator-safe reason. */
-  notDropped: NotDropped[];
-}
-
-export interface NotDropped {
-  login: string;
-  error: string;
+  /** Orphan roles whose drop failed (left for the next pass). */
+  notDropped: LoginLeft[];
 }
 
 /**
@@ -220,7 +216,7 @@ async function dropOrphans(
   target: TargetConnection,
   managed: ManagedLogin[],
   onlySecret?: string,
-): Promise<{ dropped: number; notDropped: NotDropped[] }> {
+): Promise<{ dropped: number; notDropped: LoginLeft[] }> {
   const orphans: { m: ManagedLogin; row: LeaseRef | undefined }[] = [];
   for (let i = 0; i < managed.length; i += RECONCILE_CHUNK) {
     const chunk = managed.slice(i, i + RECONCILE_CHUNK);
@@ -249,7 +245,7 @@ async function dropOrphans(
     if (i + RECONCILE_CHUNK < managed.length) await yieldToEventLoop();
   }
   let dropped = 0;
-  const notDropped: NotDropped[] = [];
+  const notDropped: LoginLeft[] = [];
   await forEachLimit(orphans, ctx.opts.concurrency, async ({ m, row }) => {
     let r: RevokeResult;
     try {
@@ -271,14 +267,39 @@ async function dropOrphans(
   return { dropped, notDropped };
 }
 
-/** Calls `close` for each lease whose login is not among the managed roles; counts those it closed. */
+/**
+ * For each lease whose login is not among the managed roles: `from` → `revoked` (with `set`) and
+ * one `lease.revoke` built from the updated row, in one transaction, only if the row is still
+ * `from` (another replica's pass, or a revocation finishing, records it once). `eligible` can
+ * skip a lease first. Counts those it closed.
+ */
 async function closeWhereMissing<T extends ActiveLogin>(
+  ctx: EngineContext,
   leases: T[],
   present: ReadonlySet<string>,
-  close: (lease: T) => Promise<boolean>,
+  close: {
+    from: "active" | "abandoned";
+    set: (now: Date) => Partial<LeaseRow>;
+    event: (row: LeaseRow, lease: T) => { reason: string; detail: Record<string, unknown> };
+    eligible?: (lease: T) => Promise<boolean>;
+  },
 ): Promise<number> {
   let closed = 0;
-  for (const lease of leases) if (!present.has(lease.login) && (await close(lease))) closed += 1;
+  for (const lease of leases) {
+    if (present.has(lease.login)) continue;
+    if (close.eligible && !(await close.eligible(lease))) continue;
+    const done = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(l)
+        .set({ ...close.set(ctx.clock.now()), state: "revoked" })
+        .where(and(eq(l.id, lease.id), eq(l.state, close.from)))
+        .returning();
+      if (!row) return false;
+      await ctx.audit.record(leaseEvent("lease.revoke", row, SYSTEM, close.event(row, lease)), tx);
+      return true;
+    });
+    if (done) closed += 1;
+  }
   return closed;
 }
 
@@ -287,28 +308,11 @@ async function closeMissing(
   activeBefore: ActiveLogin[],
   present: ReadonlySet<string>,
 ): Promise<number> {
-  const closed = await closeWhereMissing(activeBefore, present, (lease) =>
-    ctx.db.transaction(async (tx) => {
-      const now = ctx.clock.now();
-      const [row] = await tx
-        .update(l)
-        .set({
-          state: "revoked",
-          revokeReason: "orphan",
-          revokeRequestedAt: now,
-          revokedAt: now,
-          sealedPassword: null,
-        })
-        .where(and(eq(l.id, lease.id), eq(l.state, "active")))
-        .returning();
-      if (!row) return false;
-      await ctx.audit.record(
-        leaseEvent("lease.revoke", row, SYSTEM, { reason: "orphan", detail: { roleMissing: true } }),
-        tx,
-      );
-      return true;
-    }),
-  );
+  const closed = await closeWhereMissing(ctx, activeBefore, present, {
+    from: "active",
+    set: (now) => ({ revokeReason: "orphan", revokeRequestedAt: now, revokedAt: now, sealedPassword: null }),
+    event: () => ({ reason: "orphan", detail: { roleMissing: true } }),
+  });
   ctx.stats.missingRolesClosed += closed;
   return closed;
 }
@@ -324,30 +328,20 @@ async function closeAbandonedGone(
   abandonedBefore: AbandonedLogin[],
   present: ReadonlySet<string>,
 ): Promise<number> {
-  const closed = await closeWhereMissing(abandonedBefore, present, async (lease) => {
-    if (!(await wasHandedOut(ctx, lease.id))) return false;
-    return ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(l)
-        .set({ state: "revoked", revokedAt: ctx.clock.now() })
-        .where(and(eq(l.id, lease.id), eq(l.state, "abandoned")))
-        .returning();
-      if (!row) return false;
-      await ctx.audit.record(
-        leaseEvent("lease.revoke", row, SYSTEM, {
-          reason: row.revokeReason ?? "operator",
-          // Not `existed: false`: a revocation's DROP ROLE whose answer is still on its way may
-          // be what removed it, and that attempt can no longer record it.
-          detail: {
-            roleMissing: true,
-            abandonedAt: lease.abandonedAt?.toISOString() ?? null,
-            database: row.abandonedTarget,
-          },
-        }),
-        tx,
-      );
-      return true;
-    });
+  const closed = await closeWhereMissing(ctx, abandonedBefore, present, {
+    from: "abandoned",
+    eligible: (lease) => wasHandedOut(ctx, lease.id),
+    set: (now) => ({ revokedAt: now }),
+    event: (row, lease) => ({
+      reason: row.revokeReason ?? "operator",
+      // Not `existed: false`: a revocation's DROP ROLE whose answer is still on its way may be
+      // what removed it, and that attempt can no longer record it.
+      detail: {
+        roleMissing: true,
+        abandonedAt: lease.abandonedAt?.toISOString() ?? null,
+        database: row.abandonedTarget,
+      },
+    }),
   });
   ctx.stats.abandonedGoneClosed += closed;
   return closed;

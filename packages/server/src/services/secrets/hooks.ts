@@ -30,6 +30,12 @@ export interface SecretDeletionHook {
   beforePurge(secretId: string): Promise<PurgeSweep | undefined>;
 }
 
+/** A login whose drop failed, with the operator-safe reason. */
+export interface LoginLeft {
+  login: string;
+  error: string;
+}
+
 /** What the last look before a purge did, recorded in the `secret.purge` event. */
 export type PurgeSweep =
   | {
@@ -40,7 +46,7 @@ export type PurgeSweep =
       missingRoles: number;
       abandonedGone: number;
       /** Logins of the secret that are still there: their drop failed (the purge waits for them). */
-      notDropped: { login: string; error: string }[];
+      notDropped: LoginLeft[];
     }
   | { reached: false; reason: string };
 

@@ -7,7 +7,7 @@ import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
 import { type Page, type PageRequest, toPage } from "../paging.js";
 import { memberVaultIds, requireRoleIn, requireVault } from "../vaults/access.js";
-import type { SecretDeletionHook } from "./hooks.js";
+import type { LoginLeft, SecretDeletionHook } from "./hooks.js";
 import { findSecret, secretNotFound } from "./secret-queries.js";
 import { toSecret, toTrashItem } from "./secret-view.js";
 import { trashSecrets } from "./trash.js";
@@ -25,7 +25,7 @@ export interface TrashService {
  * The database is there but a login of the secret would not go (objects a login owns that cannot
  * be reassigned, a lock): after the purge nothing could reach it, so the purge waits.
  */
-function loginsLeft(id: string, database: string, left: { login: string; error: string }[]): SikkerKeyError {
+function loginsLeft(id: string, database: string, left: LoginLeft[]): SikkerKeyError {
   const first = left[0]!;
   const more = left.length > 1 ? ` (and ${left.length - 1} more)` : "";
   return new SikkerKeyError(
