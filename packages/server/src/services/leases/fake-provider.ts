@@ -36,6 +36,8 @@ export class FakeProvider implements Provider {
   failCreates = 0;
   /** Milliseconds each create takes, so concurrency tests have something to overlap. */
   createDelayMs = 0;
+  /** While set, creates wait for it before they reach the target (a mint held up, for as long as a test needs). */
+  holdCreates: Promise<void> | undefined;
   /** Revokes that fail although the target is up (a login that cannot be dropped yet). */
   failRevokes = 0;
 
@@ -47,6 +49,7 @@ export class FakeProvider implements Provider {
   async create(target: TargetConnection, spec: LoginSpec): Promise<void> {
     this.calls.create += 1;
     if (this.createDelayMs > 0) await new Promise((r) => setTimeout(r, this.createDelayMs));
+    if (this.holdCreates) await this.holdCreates;
     // Like the real provider: the role exists only once the lease row is committed.
     if (spec.recorded) {
       await Promise.resolve(spec.recorded).catch(() => {

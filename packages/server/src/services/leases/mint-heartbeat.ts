@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
 import { schema } from "../../store/index.js";
 import type { EngineContext } from "./options.js";
 import type { LeaseRow } from "./queries.js";
@@ -12,6 +12,11 @@ const l = schema.leases;
  * process that died or lost the store, and that, not the row's age, is what the reconciler and
  * waiting readers judge: a mint held up by a slow target or a long queue is not given up on and
  * its login thrown away while it is still working.
+ *
+ * The beat goes on when the lease was revoked and then abandoned under the mint (a forced revoke
+ * while the target was down): an `abandoned` row's `next_attempt_at` is free too, and there it
+ * tells the reconciler that a login may still come (mintGoneQuiet). A `revoking` row's belongs to
+ * its revocation's claim and is left alone.
  */
 export function mintDeadline(ctx: EngineContext, from: Date): Date {
   return new Date(from.getTime() + ctx.opts.mintingGraceSeconds * 1000);
@@ -27,7 +32,7 @@ export function startHeartbeat(ctx: EngineContext, leaseId: string): () => void 
         await ctx.db
           .update(l)
           .set({ nextAttemptAt: deadline })
-          .where(and(eq(l.id, leaseId), eq(l.state, "minting")));
+          .where(and(eq(l.id, leaseId), inArray(l.state, ["minting", "abandoned"])));
       });
     },
     (ctx.opts.mintingGraceSeconds * 1000) / 3,
@@ -63,4 +68,19 @@ export function failStaleMints(ctx: EngineContext, lastError: string, where?: SQ
 /** When `row` (as last read) counts as stale, in epoch milliseconds. */
 export function mintStaleAt(ctx: EngineContext, row: LeaseRow): number {
   return row.nextAttemptAt?.getTime() ?? mintDeadline(ctx, row.createdAt).getTime();
+}
+
+/**
+ * Whether no mint can still be working on an `abandoned` lease's login, as of `now`: it was
+ * abandoned more than a grace period ago, and no mint has beaten since (a live one beats every
+ * third of the grace period, whatever state the row is in but `revoking`), or its last beat ran
+ * out. Rows abandoned without a mint in flight never had a beat.
+ */
+export function mintGoneQuiet(
+  ctx: EngineContext,
+  row: { abandonedAt: Date | null; mintBeat: Date | null },
+  now: Date,
+): boolean {
+  if (!row.abandonedAt || mintDeadline(ctx, row.abandonedAt) > now) return false;
+  return row.mintBeat === null || row.mintBeat < now;
 }

@@ -62,46 +62,10 @@ describe("the reconciler and abandoned leases whose login is gone", () => {
     expect(events[0]).toMatchObject({
       reason: "operator",
       login,
-      detail: { roleMissing: true, database: "db.test:5432/dropped_by_hand" },
+      detail: { roleMissing: true, handedOut: true, database: "db.test:5432/dropped_by_hand" },
     });
     // Not a claim that it never existed: a revocation whose answer was lost may have dropped it.
     expect(events[0]!.detail).not.toHaveProperty("existed");
-  });
-
-  it("a lease abandoned during its mint is not closed: the login may still come, and its drop is the record", async () => {
-    const seeded = await seedLeased(h, { connection: { database: "mid_mint" } });
-    provider.createDelayMs = 300;
-    const settled = h.engine.read(seeded.secret, seeded.machines[0]!, {}).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-    for (let i = 0; i < 60 && (await leasesOf(h.db, seeded.secret.id)).length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const minting = await lease(seeded.secret.id);
-    expect(minting).toMatchObject({ state: "minting" });
-    provider.down = true;
-    try {
-      await h.engine.revoke(minting.id, "operator");
-      expect(await h.engine.revoke(minting.id, "operator", undefined, { force: true })).toMatchObject({
-        state: "abandoned",
-      });
-    } finally {
-      provider.down = false;
-    }
-    // A mint may work past the grace period (its heartbeat allows it): no role yet proves nothing.
-    h.clock.advance(3_600);
-    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
-
-    // The login lands, is dropped by the mint, and that drop is the lease's one revocation.
-    expect(await settled).toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
-    await h.engine.settle();
-    provider.createDelayMs = 0;
-    expect(provider.roles.has(minting.login)).toBe(false);
-    expect(await lease(seeded.secret.id)).toMatchObject({ state: "revoked" });
-    const revokes = (await auditOf(h.db, seeded.secret.id)).filter((e) => e.action === "lease.revoke");
-    expect(revokes).toHaveLength(1);
-    expect(revokes[0]!.detail).toMatchObject({ existed: true });
   });
 
   it("a login still there is dropped as an orphan, not recorded gone", async () => {
@@ -149,5 +113,110 @@ describe("the reconciler and abandoned leases whose login is gone", () => {
     provider.roles.delete(login);
     expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
     expect(await lease(secret.id)).toMatchObject({ state: "abandoned" });
+  });
+});
+
+// A lease revoked and then abandoned while its mint was still creating the login (the target was
+// down). Whether a login may still come is the mint's heartbeat to say: it beats every third of
+// the grace period, here 100 ms of real time, while the test moves the store's clock by hand.
+describe("the reconciler and leases abandoned during their mint", () => {
+  let store: Store;
+  const provider = new FakeProvider();
+  let h: Harness;
+  beforeAll(async () => {
+    store = await openStore({ memory: true });
+    h = await harness(store, provider, { mintingGraceSeconds: 0.3 });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const lease = async (secretId: string) => (await leasesOf(h.db, secretId))[0]!;
+
+  async function until(what: string, done: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (await done()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting until ${what}`);
+  }
+
+  /**
+   * A first read whose create is held before it reaches the target; its lease is revoked while
+   * the target is down, and the revocation forced: abandoned. The target is left down.
+   */
+  async function abandonedMidMint(database: string) {
+    const { secret, machines } = await seedLeased(h, { connection: { database } });
+    let open!: () => void;
+    provider.holdCreates = new Promise((resolve) => {
+      open = resolve;
+    });
+    const settled = h.engine.read(secret, machines[0]!, {}).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await until("the lease is recorded", async () => (await leasesOf(h.db, secret.id)).length > 0);
+    const minting = await lease(secret.id);
+    expect(minting).toMatchObject({ state: "minting" });
+    provider.down = true;
+    await h.engine.revoke(minting.id, "operator");
+    expect(await h.engine.revoke(minting.id, "operator", undefined, { force: true })).toMatchObject({
+      state: "abandoned",
+    });
+    const release = () => {
+      provider.holdCreates = undefined;
+      open();
+    };
+    return { secret, login: minting.login, settled, release };
+  }
+
+  it("a mint still working keeps its abandoned lease open, however long ago it was abandoned", async () => {
+    const { secret, login, settled, release } = await abandonedMidMint("mid_mint_working");
+    provider.down = false;
+    try {
+      h.clock.advance(3_600);
+      // The mint beats on the abandoned row: a login may still come, so no role yet proves nothing.
+      await until(
+        "the mint beats",
+        async () => ((await lease(secret.id)).nextAttemptAt ?? 0) > h.clock.now(),
+      );
+      expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+      expect(await lease(secret.id)).toMatchObject({ state: "abandoned" });
+    } finally {
+      release();
+    }
+    // The login lands, is dropped by the mint, and that drop is the lease's one revocation.
+    expect(await settled).toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+    await h.engine.settle();
+    expect(provider.roles.has(login)).toBe(false);
+    expect(await lease(secret.id)).toMatchObject({ state: "revoked" });
+    const revokes = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(revokes).toHaveLength(1);
+    expect(revokes[0]!.detail).toMatchObject({ existed: true });
+  });
+
+  it("a mint that stopped without creating its login lets the reconciler close the abandoned lease", async () => {
+    const { secret, login, settled, release } = await abandonedMidMint("mid_mint_never");
+    release(); // the create reaches a target that is down: no login
+    expect(await settled).toMatchObject({ code: "PROVIDER_UNAVAILABLE" });
+    await h.engine.settle();
+    provider.down = false;
+    expect(provider.roles.has(login)).toBe(false);
+
+    // Abandoned less than a grace period ago: a mint elsewhere might not have beaten yet.
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
+    expect(await lease(secret.id)).toMatchObject({ state: "abandoned" });
+
+    h.clock.advance(1);
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(1);
+    expect(await lease(secret.id)).toMatchObject({ state: "revoked", revokeReason: "operator" });
+    const revokes = (await auditOf(h.db, secret.id)).filter((e) => e.action === "lease.revoke");
+    expect(revokes).toHaveLength(1);
+    expect(revokes[0]).toMatchObject({
+      reason: "operator",
+      login,
+      detail: { roleMissing: true, handedOut: false, database: "db.test:5432/mid_mint_never" },
+    });
+    expect((await h.engine.reconcileOnce()).abandonedGone).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import type { LoginLeft } from "../secrets/hooks.js";
 import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
 import { leaseEvent, SYSTEM } from "./lease-events.js";
-import { failStaleMints } from "./mint-heartbeat.js";
+import { failStaleMints, mintGoneQuiet } from "./mint-heartbeat.js";
 import { recordOrphanDrop } from "./orphan-drop.js";
 import type { EngineContext } from "./options.js";
 import { LIVE_STATES, type LeaseRow } from "./queries.js";
@@ -31,6 +31,10 @@ interface ActiveLogin {
 
 interface AbandonedLogin extends ActiveLogin {
   abandonedAt: Date | null;
+  /** No mint could still be working on its login when the leases were read (mintGoneQuiet). */
+  mintQuiet: boolean;
+  /** Filled in when the lease is judged: whether its login was ever handed out. */
+  handedOut?: boolean;
 }
 
 export interface ReconcileResult {
@@ -173,8 +177,9 @@ async function abandonedLogins(
   key: string,
   onlySecret?: string,
 ): Promise<AbandonedLogin[]> {
-  return ctx.db
-    .select({ id: l.id, login: l.login, abandonedAt: l.revokedAt })
+  const now = ctx.clock.now();
+  const rows = await ctx.db
+    .select({ id: l.id, login: l.login, abandonedAt: l.revokedAt, mintBeat: l.nextAttemptAt })
     .from(l)
     .where(
       and(
@@ -183,15 +188,17 @@ async function abandonedLogins(
         onlySecret === undefined ? undefined : eq(l.secretId, onlySecret),
       ),
     );
+  return rows.map((row) => ({ ...row, mintQuiet: mintGoneQuiet(ctx, row, now) }));
 }
 
 /**
  * Whether the lease's login was handed out: its first audit event is its `lease.mint`, written
  * with the activation in one statement (every other event of a lease is written after it, or
  * by what took the lease out of `minting`, which activation requires). A lease abandoned during its
- * mint was not, and may still get its login, since a mint may work past the grace period while
- * its heartbeat says so; that login's drop is the mint's to record (dropUnhanded), or the orphan
- * sweep's. The first event by the (lease, seq) index: one row, however often the lease was read.
+ * mint was not, and may still get its login while the mint works (a mint may work past the grace
+ * period while its heartbeat says so); that login's drop is the mint's to record (dropUnhanded),
+ * or the orphan sweep's. The first event by the (lease, seq) index: one row, however often the
+ * lease was read.
  */
 async function wasHandedOut(ctx: EngineContext, leaseId: string): Promise<boolean> {
   const e = schema.auditEvents;
@@ -320,8 +327,10 @@ async function closeMissing(
 /**
  * An abandoned lease's login is not in the database it was abandoned in: someone dropped it by
  * hand (the docs tell operators to), or a revocation's `DROP ROLE` committed but its answer was
- * lost. Either way the login is gone, and the lease becomes `revoked` with one `lease.revoke` of
- * its own reason. The listing came after the leases were read, so a role missing from it is gone.
+ * lost, or (a lease abandoned during its mint) the mint never created it and has stopped working.
+ * Either way the login is gone, and the lease becomes `revoked` with one `lease.revoke` of its
+ * own reason. The listing came after the leases were read, and a lease is judged by whether its
+ * mint had gone quiet by then, so a role missing from the listing is not one still to come.
  */
 async function closeAbandonedGone(
   ctx: EngineContext,
@@ -330,7 +339,10 @@ async function closeAbandonedGone(
 ): Promise<number> {
   const closed = await closeWhereMissing(ctx, abandonedBefore, present, {
     from: "abandoned",
-    eligible: (lease) => wasHandedOut(ctx, lease.id),
+    eligible: async (lease) => {
+      lease.handedOut = await wasHandedOut(ctx, lease.id);
+      return lease.handedOut || lease.mintQuiet;
+    },
     set: (now) => ({ revokedAt: now }),
     event: (row, lease) => ({
       reason: row.revokeReason ?? "operator",
@@ -340,6 +352,7 @@ async function closeAbandonedGone(
         roleMissing: true,
         abandonedAt: lease.abandonedAt?.toISOString() ?? null,
         database: row.abandonedTarget,
+        handedOut: lease.handedOut === true,
       },
     }),
   });

@@ -43,7 +43,11 @@ export const leases = pgTable(
     revokeRequestedAt: at("revoke_requested_at"),
     revokedAt: at("revoked_at"),
     attempts: integer("attempts").notNull().default(0),
-    /** For `revoking` rows: when the next attempt is due. A claim pushes it forward. */
+    /**
+     * For `revoking` rows: when the next attempt is due; a claim pushes it forward. For `minting`
+     * rows, and `abandoned` ones a mint is still working on: the mint's heartbeat deadline
+     * (mint-heartbeat.ts).
+     */
     nextAttemptAt: at("next_attempt_at"),
     lastError: text("last_error"),
     /**
