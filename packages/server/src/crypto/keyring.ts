@@ -82,8 +82,20 @@ export class Keyring implements Sealer {
   }
 }
 
+/**
+ * A sealed value this server cannot open (its key is not loaded, or the value was tampered with
+ * or moved). Its own class, so that callers can tell "no key can open this" from a store that
+ * failed for a moment: the first will not change by retrying, the second may.
+ */
+export class UnreadableSealedValue extends SikkerKeyError {
+  constructor(why: string) {
+    super("INTERNAL", `a sealed value could not be opened: ${why}`);
+    this.name = "UnreadableSealedValue";
+  }
+}
+
 function unreadable(why: string): SikkerKeyError {
-  return new SikkerKeyError("INTERNAL", `a sealed value could not be opened: ${why}`);
+  return new UnreadableSealedValue(why);
 }
 
 export function createTestKeyring(): Keyring {

@@ -1,3 +1,4 @@
+import { UnreadableSealedValue } from "../../crypto/index.js";
 import { SikkerKeyError } from "../../errors.js";
 import type { TargetConnection } from "../../providers/provider.js";
 import { targetKey } from "../leased-config/index.js";
@@ -22,7 +23,13 @@ export async function sweepBeforePurge(
     target = await ctx.configs.target(secretId);
   } catch (error) {
     if (error instanceof SikkerKeyError && error.code === "SECRET_NOT_FOUND") return undefined; // not leased
-    return { reached: false, reason: "its configuration could not be opened" };
+    // No key here opens its admin password: nothing this server does will reach that database.
+    if (error instanceof UnreadableSealedValue) {
+      return { reached: false, reason: "its configuration could not be opened" };
+    }
+    // Anything else (the store failing for a moment) may pass: the purge fails and can be retried,
+    // rather than delete the credentials without the look it promised.
+    throw error;
   }
   const key = targetKey(target);
   const pass = await reconcileTarget(ctx, { key, target, secretIds: [secretId] }, secretId);
