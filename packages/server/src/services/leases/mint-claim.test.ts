@@ -108,6 +108,39 @@ describe.each(stores)("mint claim on the $kind store", ({ open }) => {
     expect(states).toEqual(["active", "revoked"]);
   });
 
+  it("under a cap, a login whose drop keeps failing still counts: the roles in the database stay capped", async () => {
+    const { secret, machines } = await seedLeased(h, {
+      policy: { lifetimeSeconds: 60, maxLogins: 2, mintFresh: true },
+      machines: 1,
+    });
+    const machine = machines[0]!;
+    expect(await code(h.engine.read(secret, machine, {}))).toBe("ok");
+    expect(await code(h.engine.read(secret, machine, {}))).toBe("ok");
+    provider.failRevokes = 1_000; // every DROP ROLE fails, say on objects the logins own
+    try {
+      h.clock.advance(61);
+      await h.engine.reapOnce();
+      const states = (await leasesOf(h.db, secret.id)).map((r) => [r.state, r.attempts]);
+      expect(states).toEqual([
+        ["revoking", 1],
+        ["revoking", 1],
+      ]);
+      const refused = await h.engine.read(secret, machine, {}).catch((e: unknown) => e);
+      expect(isSikkerKeyError(refused) && refused.code).toBe("LEASE_LIMIT_REACHED");
+      expect((refused as Error).message).toContain("2 whose removal from the database failed");
+    } finally {
+      provider.failRevokes = 0;
+    }
+    const roles = [...provider.roles.values()].filter((r) => r.tag.secretId === secret.id);
+    expect(roles).toHaveLength(2);
+
+    // Once they are gone, the cap has room again.
+    h.clock.advance(600);
+    await h.engine.reapOnce();
+    expect((await leasesOf(h.db, secret.id)).map((r) => r.state)).toEqual(["revoked", "revoked"]);
+    expect(await code(h.engine.read(secret, machine, {}))).toBe("ok");
+  });
+
   it("a cap holds exactly under concurrent first reads", async () => {
     const { secret, machines } = await seedLeased(h, { policy: { maxLogins: 3 }, machines: 12 });
     provider.createDelayMs = 5;

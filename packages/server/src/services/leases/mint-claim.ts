@@ -42,7 +42,10 @@ interface ClaimAnswer {
   config_at: Date | string | null;
   old: unknown;
   inserted: boolean;
-  usable: number | string | null;
+  /** Under a cap: the secret's `minting` and `active` leases (not the one superseded). */
+  live: number | string | null;
+  /** Under a cap: its `revoking` leases whose drop has failed at least once. */
+  retrying: number | string | null;
 }
 
 /**
@@ -71,14 +74,21 @@ export async function claimSlot(ctx: EngineContext, req: ClaimRequest): Promise<
   if (new Date(answer.config_at).getTime() !== req.config.updatedAt.getTime()) return "stale";
   const superseded = answer.old === null || answer.old === undefined ? undefined : leaseFromJson(answer.old);
   if (req.supersede && !superseded) return "lost";
-  if (cap !== null && Number(answer.usable) >= cap) {
-    throw new SikkerKeyError(
-      "LEASE_LIMIT_REACHED",
-      `this secret already has its maximum of ${cap} live logins`,
-    );
-  }
+  if (cap !== null && Number(answer.live) + Number(answer.retrying) >= cap) throw capReached(cap, answer);
   if (!answer.inserted) return "lost";
   return { superseded };
+}
+
+function capReached(cap: number, answer: ClaimAnswer): SikkerKeyError {
+  const retrying = Number(answer.retrying);
+  const why =
+    retrying > 0
+      ? ` (${Number(answer.live)} in use, and ${retrying} whose removal from the database failed and is being retried)`
+      : "";
+  return new SikkerKeyError(
+    "LEASE_LIMIT_REACHED",
+    `this secret already has its maximum of ${cap} logins in its database${why}`,
+  );
 }
 
 const notFound = (req: ClaimRequest) =>
@@ -133,11 +143,18 @@ async function claimStatement(
         where id = ${oldId} and state = 'active' and exists (select 1 from fresh)
         returning *`
     : sql`select * from ${l} where false`;
+  // What the cap counts is logins that exist in the database, as far as the store knows: the live
+  // ones, and those whose drop has failed (a revocation in its first attempt is a moment's work;
+  // one that keeps failing, say on objects the login owns, leaves its role there, and mint-fresh
+  // reads would otherwise pile such roles up without bound).
   const usable =
     opts.cap === null
-      ? sql`select null::int as n`
-      : sql`select count(*)::int as n from ${l}
-          where secret_id = ${v.secretId} and state in ('minting', 'active') and id is distinct from ${oldId}`;
+      ? sql`select null::int as live, null::int as retrying`
+      : sql`select count(*) filter (where state in ('minting', 'active'))::int as live,
+            count(*) filter (where state = 'revoking' and attempts > 0)::int as retrying
+          from ${l}
+          where secret_id = ${v.secretId} and state in ('minting', 'active', 'revoking')
+            and id is distinct from ${oldId}`;
   const result = await db.execute(sql`
     with cfg as (
       select updated_at from ${schema.leasedConfigs} where secret_id = ${v.secretId} ${opts.lock}
@@ -156,13 +173,14 @@ async function claimStatement(
         ${v.mintDeadline.toISOString()}::timestamptz
       where exists (select 1 from fresh)
         ${supersede ? sql`and exists (select 1 from old)` : sql``}
-        ${opts.cap === null ? sql`` : sql`and (select n from usable) < ${opts.cap}`}
+        ${opts.cap === null ? sql`` : sql`and (select live + retrying from usable) < ${opts.cap}`}
       on conflict do nothing
       returning id
     )
     select (select updated_at from cfg) as config_at,
       (select row_to_json(old) from old) as old,
       exists (select 1 from ins) as inserted,
-      (select n from usable) as usable`);
+      (select live from usable) as live,
+      (select retrying from usable) as retrying`);
   return resultRows<ClaimAnswer>(result)[0]!;
 }
