@@ -105,6 +105,26 @@ describe.each(adminKinds)("lease engine on real PostgreSQL ($kind admin)", ({ ki
     }
   });
 
+  it("4b. each charset makes a password of the secret's shape, and a real client logs in with it", async () => {
+    const shapes = [
+      { charset: "symbols", length: 40, pattern: /^[A-Za-z0-9\-_.~+=^,@]{40}$/ },
+      { charset: "numbers", length: 30, pattern: /^[0-9]{30}$/ },
+      { charset: "alphanumeric", length: 16, pattern: /^[A-Za-z0-9]{16}$/ },
+      {
+        charset: "uuid",
+        length: 24,
+        pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      },
+    ] as const;
+    for (const { charset, length, pattern } of shapes) {
+      const { secret, machines } = await seedOn(h, t, { password: { charset, length } });
+      const read = await h.engine.read(secret, machines[0]!, {});
+      const { username, password } = read.fields as { username: string; password: string };
+      expect(password, charset).toMatch(pattern);
+      expect((await t.tryAs(username, password, "SELECT x FROM granted")).rows, charset).toEqual([{ x: 42 }]);
+    }
+  });
+
   it("5. the reaper revokes an expired login and terminates its open session", async () => {
     const { secret, machines } = await seedOn(h, t, { policy: { lifetimeSeconds: 60, nativeExpiry: false } });
     const read = await h.engine.read(secret, machines[0]!, {});

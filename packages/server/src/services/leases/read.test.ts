@@ -116,6 +116,23 @@ describe("read", () => {
     expect(provider.calls.renew).toBe(renewsBefore);
   });
 
+  it("with no renew window, renews in the last half of the lifetime", async () => {
+    const { secret, machines } = await seedLeased(h, { policy: { lifetimeSeconds: 120, renewOnRead: true } });
+    const first = await h.engine.read(secret, machines[0]!, {});
+    const login = first.fields.username as string;
+    const mintedExpiry = first.lease!.expiresAt;
+
+    h.clock.advance(50); // 70 s left: outside a window of 60 s
+    const early = await h.engine.read(secret, machines[0]!, {});
+    expect(early.lease!.expiresAt).toBe(mintedExpiry);
+
+    h.clock.advance(20); // 50 s left: inside it
+    const renewed = await h.engine.read(secret, machines[0]!, {});
+    expect(renewed.fields.username).toBe(login);
+    expect(new Date(renewed.lease!.expiresAt).getTime()).toBe(h.clock.now().getTime() + 120_000);
+    expect(provider.roles.get(login)?.validUntil?.getTime()).toBe(h.clock.now().getTime() + 120_000);
+  });
+
   it("mints a new login after expiry and revokes the old one", async () => {
     const { secret, machines } = await seedLeased(h, { policy: { lifetimeSeconds: 60 } });
     const first = await h.engine.read(secret, machines[0]!, {});

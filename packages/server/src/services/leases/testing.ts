@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import {
+  type Charset,
   type Connection,
   type LeasedConfigInput,
   leasedConfigSchema,
@@ -74,6 +75,8 @@ export async function seedLeased(
     connection?: Partial<Connection>;
     policy?: Partial<PolicyInput>;
     grants?: string;
+    /** How passwords are formed; 24 alphanumeric characters when not given. */
+    password?: { length?: number; charset?: Charset };
     machines?: number;
   } = {},
 ): Promise<Seeded> {
@@ -90,7 +93,11 @@ export async function seedLeased(
       adminPassword: "admin-password",
       ...opts.connection,
     },
-    shape: { passwordLength: 24, charset: "alphanumeric", grants: opts.grants ?? "" },
+    shape: {
+      passwordLength: opts.password?.length ?? 24,
+      charset: opts.password?.charset ?? "alphanumeric",
+      grants: opts.grants ?? "",
+    },
     policy: { lifetimeSeconds: 300, ...opts.policy },
   };
   const config = leasedConfigSchema.parse(input);
