@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { CHANGE_CHANNEL, type Change, installChangeTriggers } from "../change-feed.js";
+import { lockDataDir } from "../data-dir-lock.js";
 import { migrationsDir } from "../migrations-dir.js";
 import { preparedClient } from "./pglite-prepared.js";
 import * as schema from "../schema/index.js";
@@ -15,6 +16,16 @@ import type { Db, Store } from "../store.js";
  * Single-threaded and owned by one process, which is why replicas need DATABASE_URL.
  */
 export async function openPgliteStore(dataDir?: string): Promise<Store> {
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
+  try {
+    return await openPglite(dataDir, unlock);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+async function openPglite(dataDir: string | undefined, unlock: () => Promise<void>): Promise<Store> {
   let client: PGlite;
   if (dataDir) {
     const path = join(dataDir, "store");
@@ -40,7 +51,11 @@ export async function openPgliteStore(dataDir?: string): Promise<Store> {
       await db.execute(sql`select 1`);
     },
     async close() {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        await unlock();
+      }
     },
   };
 }
