@@ -27,6 +27,15 @@ export type Project = z.infer<typeof projectSchema>;
 export const memberAddSchema = z.object({ email: z.string().email().max(254), role: roleSchema });
 export const memberSchema = z.object({ operatorId: z.string(), email: z.string(), role: roleSchema });
 export type Member = z.infer<typeof memberSchema>;
+/**
+ * What adding a member answers. `invitation` only when the email was new to this server: a
+ * one-time API token for the new operator, to hand over by a safe channel. It expires on its own
+ * and stops working once they set a dashboard password.
+ */
+export const memberAddedSchema = memberSchema.extend({
+  invitation: z.object({ token: z.string(), expiresAt: isoTimeSchema }).optional(),
+});
+export type MemberAdded = z.infer<typeof memberAddedSchema>;
 
 // Operator API tokens
 export const apiTokenCreateSchema = z.object({

@@ -141,6 +141,36 @@ describe("first sign-in with an API token", () => {
     expect(JSON.stringify([set, signedIn])).not.toContain(password);
   });
 
+  it("a vault's invitation signs its new operator in once: setting their password ends it", async () => {
+    const email = "invited@example.com";
+    await w.services.vaults.create(w.owner, "invited");
+    const added = await w.services.members.add(w.owner, "invited", { email, role: "member" });
+    const token = added.invitation!.token;
+    const b = w.browser();
+    await b.page("/login/token");
+    const password = "the invited one's passphrase";
+    const { res } = await b.post("/login/token", { _csrf: b.csrf(), token, password, confirm: password });
+    expect(res.status).toBe(303);
+    expect((await b.page("/")).html).toContain(email);
+    // Whoever handed the invitation over keeps no way in as them.
+    await expect(w.services.tokens.authenticate(token, null)).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
+    const again = w.browser();
+    await again.page("/login/token");
+    const reuse = await again.post("/login/token", {
+      _csrf: again.csrf(),
+      token,
+      password: "someone else's passphrase",
+      confirm: "someone else's passphrase",
+    });
+    expect(reuse.res.status).toBe(401);
+    // Their own password is what signs them in now.
+    const next = w.browser();
+    await next.page("/login");
+    expect((await next.post("/login", { _csrf: next.csrf(), email, password })).res.status).toBe(303);
+  });
+
   it("refuses a bad token (audited) and a short or mismatched password", async () => {
     const b = w.browser();
     await b.page("/login/token");

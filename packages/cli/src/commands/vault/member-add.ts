@@ -1,4 +1,4 @@
-import type { Member } from "@sikkerkey/protocol";
+import type { MemberAdded } from "@sikkerkey/protocol";
 import { type Command, Option } from "commander";
 import { adminClient, type OperatorOptions, seg, withOperatorOptions } from "../../operator.js";
 import type { JsonOption } from "../../options.js";
@@ -23,11 +23,20 @@ export function registerMemberAdd(member: Command): void {
       )
       .option("--json", "print the member as JSON"),
   ).action(async (vault: string, opts: Options) => {
-    const added = await adminClient(opts).post<Member>(`/vaults/${seg(vault)}/members`, {
+    const added = await adminClient(opts).post<MemberAdded>(`/vaults/${seg(vault)}/members`, {
       email: opts.email,
       role: opts.role,
     });
     if (opts.json) return printJson(added);
     printLine(`Added ${added.email} to vault ${vault} as ${added.role}.`);
+    if (!added.invitation) return;
+    // Shown once, as `sikkerkey-server init` shows the owner's token: there is no other copy.
+    printLine(
+      `${added.email} is new here. Their invitation, shown only now (valid until ${added.invitation.expiresAt}):`,
+    );
+    printLine(`  ${added.invitation.token}`);
+    printLine(
+      "Hand it over by a safe channel. They sign in at /login/token with it and set a dashboard password, which ends it.",
+    );
   });
 }

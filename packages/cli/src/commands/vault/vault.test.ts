@@ -103,6 +103,36 @@ describe("vault", () => {
     expect(server.last()!.body).toEqual({ email: "dev@example.com", role: "admin" });
   });
 
+  it("member add shows a new operator's invitation once, and none for one who exists", async () => {
+    const invitation = { token: "skt_invitation_for_new", expiresAt: "2026-12-06T19:00:00.000Z" };
+    server.on("POST", "/v1/admin/vaults/prod/members", {
+      status: 201,
+      body: { operatorId: "op_y", email: "new@example.com", role: "member", invitation },
+    });
+    const r = await cli("vault", "member", "add", "prod", "--email", "new@example.com", "--role", "member");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Added new@example.com to vault prod as member.");
+    expect(r.stdout).toContain(`  ${invitation.token}\n`);
+    expect(r.stdout).toContain(`valid until ${invitation.expiresAt}`);
+    expect(r.stdout).toContain("/login/token");
+
+    server.on("POST", "/v1/admin/vaults/prod/members", {
+      status: 201,
+      body: { operatorId: "op_y", email: "new@example.com", role: "member" },
+    });
+    const known = await cli(
+      "vault",
+      "member",
+      "add",
+      "prod",
+      "--email",
+      "new@example.com",
+      "--role",
+      "member",
+    );
+    expect(known.stdout).toBe("Added new@example.com to vault prod as member.\n");
+  });
+
   it("member add refuses a role that does not exist", async () => {
     const r = await cli("vault", "member", "add", "prod", "--email", "dev@example.com", "--role", "god");
     expect(r.code).toBe(2);

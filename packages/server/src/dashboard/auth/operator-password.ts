@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { SikkerKeyError } from "../../errors.js";
+import { revokeInvitations } from "../../services/operators/invitation.js";
 import { type Db, schema } from "../../store/index.js";
 import { DEFAULT_COST, hashPassword, type ScryptCost } from "./password.js";
 
@@ -17,7 +18,8 @@ export function passwordProblem(password: string): string | undefined {
 
 /**
  * Sets (or replaces) an operator's dashboard password and ends their existing sessions, so a
- * password changed because it leaked also locks out whoever used it. The CLI can call this too.
+ * password changed because it leaked also locks out whoever used it; an invitation still unused
+ * stops working too (its holder has a credential of their own now). The CLI can call this too.
  */
 export async function setOperatorPassword(
   db: Db,
@@ -37,5 +39,6 @@ export async function setOperatorPassword(
       .returning({ id: schema.operators.id });
     if (updated.length === 0) throw new SikkerKeyError("NOT_FOUND", `operator "${operatorId}" not found`);
     await tx.delete(schema.dashboardSessions).where(eq(schema.dashboardSessions.operatorId, operatorId));
+    await revokeInvitations(tx, operatorId, new Date());
   });
 }

@@ -76,7 +76,7 @@ export const ROUTES: RouteDoc[] = [
   admin("get", `${A}/vaults/{vault}/members`, "Members of a vault", { response: "Member", list: true }),
   admin("post", `${A}/vaults/{vault}/members`, "Add a member", {
     body: "MemberAdd",
-    response: "Member",
+    response: "MemberAdded",
     status: 201,
   }),
   admin("get", `${A}/vaults/{vault}/projects`, "Projects of a vault", { response: "Project", list: true }),

@@ -18,6 +18,7 @@ export const SCHEMAS = {
   Deleted: deleted,
   Member: p.memberSchema,
   MemberAdd: p.memberAddSchema,
+  MemberAdded: p.memberAddedSchema,
   Project: p.projectSchema,
   ProjectCreate: p.projectCreateSchema,
   Secret: p.secretSchema,

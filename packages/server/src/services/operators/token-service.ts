@@ -6,6 +6,7 @@ import { hashToken, newId, newSecretToken } from "../../ids.js";
 import { type Db, schema } from "../../store/index.js";
 import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
+import { INVITATION_TOKEN_NAME } from "./invitation.js";
 import { toApiToken } from "./token-view.js";
 
 /** `last_used_at` is a hint for people, not a counter: write it at most this often per token. */
@@ -53,6 +54,10 @@ export function createTokenService(deps: { db: Db; audit: AuditLog; clock: Clock
     },
 
     async create(actor, input) {
+      if (input.name === INVITATION_TOKEN_NAME) {
+        const message = `"${INVITATION_TOKEN_NAME}" is reserved for the tokens vault invitations give`;
+        throw new SikkerKeyError("VALIDATION_FAILED", message, [{ path: "name", message }]);
+      }
       const now = clock.now();
       const token = newSecretToken("api");
       const expiresAt = input.expiresInSeconds

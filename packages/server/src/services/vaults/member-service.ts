@@ -1,4 +1,4 @@
-import type { Member, Role } from "@sikkerkey/protocol";
+import type { Member, MemberAdded, Role } from "@sikkerkey/protocol";
 import { asc, eq } from "drizzle-orm";
 import type { Clock } from "../../clock.js";
 import { SikkerKeyError } from "../../errors.js";
@@ -6,12 +6,16 @@ import { newId } from "../../ids.js";
 import { type Db, schema } from "../../store/index.js";
 import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
+import { issueInvitation } from "../operators/invitation.js";
 import { requireVault } from "./access.js";
 
 export interface MemberService {
   list(actor: OperatorActor, vault: string): Promise<Member[]>;
-  /** Owner or admin; only an owner may make someone an owner. Unknown emails become operators. */
-  add(actor: OperatorActor, vault: string, input: { email: string; role: Role }): Promise<Member>;
+  /**
+   * Owner or admin; only an owner may make someone an owner. Unknown emails become operators,
+   * with an invitation (their first credential, see invitation.ts).
+   */
+  add(actor: OperatorActor, vault: string, input: { email: string; role: Role }): Promise<MemberAdded>;
 }
 
 export function createMemberService(deps: { db: Db; audit: AuditLog; clock: Clock }): MemberService {
@@ -39,10 +43,11 @@ export function createMemberService(deps: { db: Db; audit: AuditLog; clock: Cloc
       const email = input.email.trim().toLowerCase();
       const now = clock.now();
       return db.transaction(async (tx) => {
-        await tx
+        const [created] = await tx
           .insert(o)
           .values({ id: newId("operator"), email, createdAt: now })
-          .onConflictDoNothing();
+          .onConflictDoNothing()
+          .returning({ id: o.id });
         const [operator] = await tx.select().from(o).where(eq(o.email, email));
         const [added] = await tx
           .insert(m)
@@ -51,16 +56,32 @@ export function createMemberService(deps: { db: Db; audit: AuditLog; clock: Cloc
           .returning();
         if (!added)
           throw new SikkerKeyError("ALREADY_EXISTS", `${email} is already a member of vault "${vault.name}"`);
+        // Only for an operator this very call created: one who exists has credentials of their
+        // own, and a token for them would hand the inviter their access to other vaults.
+        const invitation = created ? await issueInvitation(tx, created.id, now) : undefined;
         await audit.record(
           {
             action: "member.add",
             ...auditActor(actor),
             vaultId: vault.id,
-            detail: { operatorId: operator!.id, email, role: input.role },
+            detail: {
+              operatorId: operator!.id,
+              email,
+              role: input.role,
+              invitation: invitation
+                ? { tokenId: invitation.tokenId, expiresAt: invitation.expiresAt.toISOString() }
+                : null,
+            },
           },
           tx,
         );
-        return { operatorId: operator!.id, email, role: input.role };
+        const member: Member = { operatorId: operator!.id, email, role: input.role };
+        return invitation
+          ? {
+              ...member,
+              invitation: { token: invitation.token, expiresAt: invitation.expiresAt.toISOString() },
+            }
+          : member;
       });
     },
   };

@@ -1,3 +1,4 @@
+import type { MemberAdded } from "@sikkerkey/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, expectJson, type Harness } from "../../../test-support/harness.js";
 import { createWorld } from "../../../test-support/machine-client.js";
@@ -123,6 +124,52 @@ describe("vaults, members and projects", () => {
   });
 
   describe("roles", () => {
+    it("a new operator gets an invitation: their own token, for their vaults only, for 72 hours", async () => {
+      const world = await createWorld(h);
+      const other = await createWorld(h); // a vault the new operator is not in
+      const path = `/v1/admin/vaults/${world.vault.name}/members`;
+      const added = await expectJson<MemberAdded>(
+        await h.admin("POST", path, { email: "new@example.com", role: "admin" }),
+        201,
+      );
+      expect(added.invitation?.token).toMatch(/^skt_/);
+      const token = added.invitation!.token;
+      expect(new Date(added.invitation!.expiresAt).getTime()).toBe(h.clock.now().getTime() + 72 * 3600_000);
+
+      const vaults = await expectJson<{ items: { name: string; role: string }[] }>(
+        await h.admin("GET", "/v1/admin/vaults", undefined, { token }),
+        200,
+      );
+      expect(vaults.items).toEqual([expect.objectContaining({ name: world.vault.name, role: "admin" })]);
+      expect(
+        (await h.admin("GET", `/v1/admin/vaults/${other.vault.name}`, undefined, { token })).status,
+      ).toBe(404);
+      // The token is never in the audit trail; which token it was, is.
+      const events = await h.events("member.add");
+      const event = events.find((e) => (e.detail as { email?: string }).email === "new@example.com");
+      expect(event?.detail).toMatchObject({ invitation: { expiresAt: added.invitation!.expiresAt } });
+      expect(JSON.stringify(events)).not.toContain(token);
+
+      // An operator who already exists has credentials: no invitation, and none of their access
+      // is handed to whoever adds them.
+      const again = await expectJson<MemberAdded>(
+        await h.admin("POST", `/v1/admin/vaults/${other.vault.name}/members`, {
+          email: "new@example.com",
+          role: "member",
+        }),
+        201,
+      );
+      expect(again).not.toHaveProperty("invitation");
+
+      h.clock.advance(72 * 3600);
+      expect((await h.admin("GET", "/v1/admin/vaults", undefined, { token })).status).toBe(401);
+    });
+
+    it("keeps the invitation's token name for invitations", async () => {
+      const res = await h.admin("POST", "/v1/admin/tokens", { name: "invitation" });
+      expect((await expectJson(res, 400))["code"]).toBe("VALIDATION_FAILED");
+    });
+
     it("members read metadata but cannot create projects", async () => {
       const world = await createWorld(h);
       const member = await operatorWithRole(h, world.vault.name, "member");
