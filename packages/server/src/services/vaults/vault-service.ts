@@ -51,8 +51,9 @@ export function createVaultService(deps: {
           .values({ id: newId("vault"), name, createdAt: now })
           .onConflictDoNothing()
           .returning();
-        // Vault names are global (they appear in commands and URLs); a deleted vault keeps its name.
-        if (!row) throw new SikkerKeyError("ALREADY_EXISTS", `a vault named "${name}" already exists`);
+        // Vault names are global (they appear in commands and URLs); a deleted vault keeps its name,
+        // since its name is what its events and its trashed secrets go by.
+        if (!row) throw await nameTaken(tx, name);
         await tx
           .insert(schema.vaultMembers)
           .values({ vaultId: row.id, operatorId: actor.operatorId, role: "owner", createdAt: now });
@@ -94,4 +95,18 @@ export function createVaultService(deps: {
       return { id: vault.id, revokedLeases };
     },
   };
+}
+
+/** Why `name` cannot be used: a live vault has it (which the caller may not see), or a deleted one. */
+async function nameTaken(tx: Db, name: string): Promise<SikkerKeyError> {
+  const [existing] = await tx
+    .select({ deletedAt: schema.vaults.deletedAt })
+    .from(schema.vaults)
+    .where(eq(schema.vaults.name, name));
+  return new SikkerKeyError(
+    "ALREADY_EXISTS",
+    existing?.deletedAt
+      ? `a vault named "${name}" was deleted, and the names of deleted vaults are not used again: choose another name`
+      : `a vault named "${name}" already exists`,
+  );
 }

@@ -91,6 +91,12 @@ describe("vaults, members and projects", () => {
       const restore = await h.admin("POST", `/v1/admin/trash/${world.secretId}/restore`);
       expect((await expectJson(restore, 409))["code"]).toBe("CONFLICT");
       expect((await h.admin("DELETE", `/v1/admin/trash/${world.secretId}`)).status).toBe(204);
+      // Its name stays taken, and the refusal says why rather than that the vault exists.
+      const reuse = await expectJson(
+        await h.admin("POST", "/v1/admin/vaults", { name: world.vault.name }),
+        409,
+      );
+      expect(reuse).toMatchObject({ code: "ALREADY_EXISTS", detail: expect.stringContaining("was deleted") });
     });
   });
 
