@@ -122,6 +122,7 @@ describe("job loops", () => {
             unwanted: 0,
             unreachable: [],
             unreadable: [],
+            failedCredentials: [],
           };
         },
       },
@@ -131,5 +132,34 @@ describe("job loops", () => {
     await tick(60);
     await job.stop();
     expect(runs).toBe(1);
+  });
+
+  it("reconciler names the secrets whose admin credentials failed where another's worked", async () => {
+    const warnings: [string, unknown][] = [];
+    const job = startReconciler({
+      intervalMs: 60_000,
+      firstDelayMs: 0,
+      logger: { info: () => {}, warn: (message, fields) => warnings.push([message, fields]) },
+      engine: {
+        reconcileOnce: async () => ({
+          staleMints: 0,
+          orphanRoles: 0,
+          missingRoles: 0,
+          abandonedGone: 0,
+          unwanted: 0,
+          unreachable: [],
+          unreadable: [],
+          failedCredentials: ["sk_typo"],
+        }),
+      },
+    });
+    await tick(20);
+    await job.stop();
+    expect(warnings).toEqual([
+      [
+        "leased secrets' admin credentials failed; another secret's reached the database",
+        { secrets: ["sk_typo"] },
+      ],
+    ]);
   });
 });

@@ -38,6 +38,12 @@ export function startReconciler(deps: {
       }
       if (r.unreachable.length > 0)
         deps.logger?.warn("lease targets unreachable", { targets: r.unreachable });
+      // Ids only: the pass went on with another secret's credentials, and these secrets' own
+      // (used by their mints and revocations) want fixing.
+      if (r.failedCredentials.length > 0)
+        deps.logger?.warn("leased secrets' admin credentials failed; another secret's reached the database", {
+          secrets: r.failedCredentials,
+        });
     },
     onError: (error) => deps.logger?.warn("lease reconciler pass failed", { err: describeError(error) }),
   });

@@ -1,6 +1,7 @@
 export { ConfigCache, type LoadedConfig, targetKey, toLoaded } from "./loaded.js";
 export {
   type ConfigActor,
+  type AdminCandidate,
   type ConfiguredTarget,
   createLeasedConfigService,
   type LeasedConfigService,

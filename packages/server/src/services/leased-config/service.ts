@@ -45,16 +45,29 @@ export interface LeasedConfigService {
   /** Call after the transaction that changed a configuration commits. */
   invalidate(secretId?: string): void;
   /**
-   * Every distinct target database (one entry per host:port/database), for the reconciler. A
-   * configuration whose admin password cannot be opened (a retired master key) is listed in
-   * `unreadable` instead of failing the whole pass.
+   * Every distinct target database (one entry per host:port/database), for the reconciler, with
+   * every distinct set of admin credentials the secrets there hold. A configuration whose admin
+   * password cannot be opened (a retired master key) is listed in `unreadable` instead of failing
+   * the whole pass and offers no credentials (its leases are still checked with another's).
    */
   targets(): Promise<{ targets: ConfiguredTarget[]; unreadable: string[] }>;
 }
 
+/** One set of admin credentials for a database, and the secrets that hold it. */
+export interface AdminCandidate {
+  target: TargetConnection;
+  secretIds: string[];
+}
+
 export interface ConfiguredTarget {
   key: string;
-  target: TargetConnection;
+  /**
+   * Each distinct admin user, password and TLS setting secrets here hold, first seen first (by
+   * secret id): any of them lists the same roles, so one secret's wrong password (a typo, a
+   * rotation) must not hide the database from the reconciler. Never empty.
+   */
+  candidates: AdminCandidate[];
+  /** Every secret pointing here whose leases the pass checks. */
   secretIds: string[];
 }
 
@@ -176,21 +189,38 @@ export function createLeasedConfigService(deps: {
       const unreadable: string[] = [];
       for (const row of rows) {
         const key = targetKey(row);
-        const entry = byKey.get(key);
-        if (entry) {
-          entry.secretIds.push(row.secretId);
-          continue;
-        }
+        const entry = byKey.get(key) ?? { key, candidates: [], secretIds: [] };
+        byKey.set(key, entry);
+        // Its leases are checked whatever its password: another secret's credentials may list them.
+        entry.secretIds.push(row.secretId);
         try {
-          byKey.set(key, { key, target: toLoaded(row, sealer).target, secretIds: [row.secretId] });
+          addCandidate(entry, toLoaded(row, sealer).target, row.secretId);
         } catch {
-          unreadable.push(row.secretId);
+          unreadable.push(row.secretId); // its admin password cannot be opened (a retired master key)
         }
       }
-      return { targets: [...byKey.values()], unreadable };
+      // A database only unreadable secrets point at cannot be reached at all: they say so.
+      return { targets: [...byKey.values()].filter((t) => t.candidates.length > 0), unreadable };
     },
   };
   return service;
+}
+
+/** A secret's credentials for its database, unless an earlier secret's are the same. */
+function addCandidate(entry: ConfiguredTarget, target: TargetConnection, secretId: string): void {
+  const same = entry.candidates.find((candidate) => sameAdmin(candidate.target, target));
+  if (same) same.secretIds.push(secretId);
+  else entry.candidates.push({ target, secretIds: [secretId] });
+}
+
+/** Whether two connections to one database log in alike (so trying the second adds nothing). */
+function sameAdmin(a: TargetConnection, b: TargetConnection): boolean {
+  return (
+    a.adminUser === b.adminUser &&
+    a.adminPassword === b.adminPassword &&
+    a.tlsMode === b.tlsMode &&
+    (a.caPem ?? null) === (b.caPem ?? null)
+  );
 }
 
 function ownerOnly(): SikkerKeyError {

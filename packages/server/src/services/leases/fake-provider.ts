@@ -23,8 +23,10 @@ export interface FakeRole {
 
 /**
  * An honest in-memory provider for the engine's state-machine tests: it keeps roles per target
- * database, can be taken down (every call fails as retryable, like a refused connection) or
- * told to fail the next creates (as a broken grants template would, not retryable). Anything
+ * database, can be taken down (every call fails as retryable, like a refused connection),
+ * told to fail the next creates (as a broken grants template would, not retryable), or told to
+ * refuse admin passwords (every call with one fails as PostgreSQL's password authentication
+ * does: SQLSTATE 28P01, not retryable). Anything
  * claiming real PostgreSQL behaviour is tested against the real provider instead.
  */
 export class FakeProvider implements Provider {
@@ -40,6 +42,8 @@ export class FakeProvider implements Provider {
   holdCreates: Promise<void> | undefined;
   /** Revokes that fail although the target is up (a login that cannot be dropped yet). */
   failRevokes = 0;
+  /** Admin passwords the target refuses (a typo, or one rotated since), whoever the admin user. */
+  readonly rejectedAdminPasswords = new Set<string>();
 
   async testConnection(target: TargetConnection): Promise<ConnectionTestResult> {
     this.#reachable(target);
@@ -131,6 +135,12 @@ export class FakeProvider implements Provider {
         retryable: true,
         targetCode: "ECONNREFUSED",
       });
+    }
+    if (this.rejectedAdminPasswords.has(target.adminPassword)) {
+      throw new ProviderError(
+        `could not connect to ${key(target)}: password authentication failed for user "${target.adminUser}" [SQLSTATE 28P01]`,
+        { retryable: false, targetCode: "28P01" },
+      );
     }
   }
 }

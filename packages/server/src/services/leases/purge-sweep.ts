@@ -32,7 +32,10 @@ export async function sweepBeforePurge(
     throw error;
   }
   const key = targetKey(target);
-  const pass = await reconcileTarget(ctx, { key, target, secretIds: [secretId] }, secretId);
+  // This secret's own connection only: its logins were made by its admin role, the one sure to
+  // be able to drop them (another admin role's DROP ROLE can fail with 2BP01).
+  const own = { target, secretIds: [secretId] };
+  const pass = await reconcileTarget(ctx, { key, candidates: [own], secretIds: [secretId] }, secretId);
   if (!pass) return { reached: false, reason: `${key} could not be reached` };
   return { reached: true, database: key, ...pass };
 }

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../ids.js";
 import { openStore, type Store, schema } from "../../store/index.js";
 import { FakeProvider } from "./fake-provider.js";
+import type { ReconcileResult } from "./reconcile.js";
 import { passwordAad } from "./mint.js";
-import { type Harness, harness, seedLeased } from "./testing.js";
+import { bySecretId, type Harness, harness, type Seeded, seedLeased, setAdminPassword } from "./testing.js";
 
 let store: Store;
 let provider: FakeProvider;
@@ -211,5 +212,74 @@ describe("reconciler", () => {
     // Its role, if the dead mint got that far, is the orphan sweep's.
     expect((await h.engine.reconcileOnce()).orphanRoles).toBeGreaterThanOrEqual(1);
     expect(provider.roles.has(dead.login)).toBe(false);
+  });
+});
+
+describe("reconciler, several secrets' credentials for one database", () => {
+  /** `n` secrets on a database of their own (no other test's secret can sort first), by id. */
+  async function sharing(host: string, n: number): Promise<Seeded[]> {
+    const seeded: Seeded[] = [];
+    for (let i = 0; i < n; i++) seeded.push(await seedLeased(h, { connection: { host } }));
+    return bySecretId(seeded);
+  }
+
+  /** A role of `of`'s with no lease row (a crash, then a restored store). */
+  async function orphanOf(host: string, of: Seeded): Promise<string> {
+    const login = provider.loginName(of.secret.id, "orphan");
+    const tag = { installId: h.installId, leaseId: newId("lease"), secretId: of.secret.id, machineId: "m" };
+    await provider.create({ ...target, host }, { login, password: "x", validUntil: null, grants: "", tag });
+    return login;
+  }
+
+  /** An active lease of `of`'s whose role a DBA dropped by hand. */
+  async function droppedByHand(of: Seeded): Promise<string> {
+    const read = await h.engine.read(of.secret, of.machines[0]!, {});
+    provider.roles.delete(read.fields.username as string);
+    return read.lease!.id;
+  }
+
+  async function refusing(passwords: string[], pass: () => Promise<ReconcileResult>) {
+    for (const p of passwords) provider.rejectedAdminPasswords.add(p);
+    return pass().finally(() => provider.rejectedAdminPasswords.clear());
+  }
+
+  it("the first secret's refused password does not hide the database: the next secret's lists, drops and closes", async () => {
+    const host = "two-admins.test";
+    const [first, second] = await sharing(host, 2);
+    const orphan = await orphanOf(host, second!);
+    const missing = await droppedByHand(second!);
+    await setAdminPassword(h, first!.secret.id, "rotated-away");
+
+    const result = await refusing(["rotated-away"], () => h.engine.reconcileOnce());
+    expect(result.unreachable).not.toContain(`${host}:5432/app`);
+    expect(provider.roles.has(orphan)).toBe(false);
+    expect((await leaseRow(missing))[0]).toMatchObject({ state: "revoked", revokeReason: "orphan" });
+    // The operator learns whose credentials want fixing (by id; never a password).
+    expect(result.failedCredentials).toEqual([first!.secret.id]);
+  });
+
+  it("when no secret's credentials work, the database is unreachable and nothing changes; each distinct set is tried once", async () => {
+    const host = "no-admin.test";
+    const seeded = await sharing(host, 3);
+    const orphan = await orphanOf(host, seeded[2]!);
+    const missing = await droppedByHand(seeded[2]!);
+    for (const [i, password] of ["typo-1", "typo-2", "typo-1"].entries()) {
+      await setAdminPassword(h, seeded[i]!.secret.id, password);
+    }
+    const tried: string[] = [];
+    const listManaged = provider.listManaged;
+    provider.listManaged = (t, installId) => {
+      if (t.host === host) tried.push(t.adminPassword);
+      return listManaged.call(provider, t, installId);
+    };
+
+    const result = await refusing(["typo-1", "typo-2"], () => h.engine.reconcileOnce()).finally(() => {
+      provider.listManaged = listManaged;
+    });
+    expect(result.unreachable).toContain(`${host}:5432/app`);
+    expect(tried).toEqual(["typo-1", "typo-2"]);
+    expect(result.failedCredentials).toEqual([]);
+    expect(provider.roles.has(orphan)).toBe(true);
+    expect((await leaseRow(missing))[0]?.state).toBe("active");
   });
 });

@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, asc, eq } from "drizzle-orm";
 import type { ManagedLogin, RevokeResult, TargetConnection } from "../../providers/provider.js";
 import { schema } from "../../store/index.js";
-import type { ConfiguredTarget } from "../leased-config/index.js";
+import type { AdminCandidate, ConfiguredTarget } from "../leased-config/index.js";
 import type { LoginLeft } from "../secrets/hooks.js";
 import { forEachLimit } from "./background.js";
 import { anyId } from "./id-list.js";
@@ -45,10 +45,19 @@ export interface ReconcileResult {
   abandonedGone: number;
   /** Live logins of trashed secrets, or of disabled machines where the policy revokes on disable. */
   unwanted: number;
-  /** Targets that could not be listed this pass (down, bad credentials): tried again next pass. */
+  /** Targets no secret's credentials could list this pass (down, or all refused): tried again next pass. */
   unreachable: string[];
-  /** Secrets whose admin password could not be opened (a master key missing): nothing checked there. */
+  /**
+   * Secrets whose admin password could not be opened (a master key missing): their credentials
+   * are not tried, and their database is checked only if another secret's credentials reach it.
+   */
   unreadable: string[];
+  /**
+   * Secrets whose admin credentials failed to list their database while another secret's worked:
+   * the database was reconciled with those, but these secrets' own configuration wants a look (a
+   * typo, a rotated password), since their mints and revocations use it.
+   */
+  failedCredentials: string[];
 }
 
 /**
@@ -75,20 +84,23 @@ export async function reconcileOnce(ctx: EngineContext): Promise<ReconcileResult
     unwanted: 0,
     unreachable: [],
     unreadable: [],
+    failedCredentials: [],
   };
   result.staleMints = await cleanStaleMints(ctx);
   result.unwanted = await revokeUnwanted(ctx, SYSTEM);
   const { targets, unreadable } = await ctx.configs.targets();
   result.unreadable = unreadable;
   for (const configured of targets) {
-    const pass = await reconcileTarget(ctx, configured);
-    if (!pass) {
+    const done = await reconcileWithAny(ctx, configured);
+    if (!done) {
       result.unreachable.push(configured.key);
       continue;
     }
+    const { pass, failedCredentials } = done;
     result.orphanRoles += pass.orphanRoles;
     result.missingRoles += pass.missingRoles;
     result.abandonedGone += pass.abandonedGone;
+    result.failedCredentials.push(...failedCredentials);
   }
   return result;
 }
@@ -106,31 +118,58 @@ export interface TargetPass {
  * (b) and (c) of reconcileOnce for one database: every role of ours there, the active leases of
  * `secretIds`, and the leases abandoned there; given `orphansOf` (a purge), only that secret's
  * roles and abandoned leases, so that it changes and records nothing of other secrets. Undefined
- * when the database could not be listed.
+ * when no candidate's credentials could list the database.
  */
 export async function reconcileTarget(
   ctx: EngineContext,
-  { key, target, secretIds }: ConfiguredTarget,
+  configured: ConfiguredTarget,
   orphansOf?: string,
 ): Promise<TargetPass | undefined> {
+  return (await reconcileWithAny(ctx, configured, orphansOf))?.pass;
+}
+
+/** reconcileTarget, and which secrets' credentials failed before others' worked. */
+async function reconcileWithAny(
+  ctx: EngineContext,
+  { key, candidates, secretIds }: ConfiguredTarget,
+  orphansOf?: string,
+): Promise<{ pass: TargetPass; failedCredentials: string[] } | undefined> {
   // Active leases are read BEFORE the roles are listed: a lease that turns active later has
   // a role that may be missing from the list, and must not be closed for it.
   const activeBefore = await activeLogins(ctx, secretIds);
   const abandonedBefore = await abandonedLogins(ctx, key, orphansOf);
-  let managed: ManagedLogin[];
-  try {
-    managed = await ctx.provider.listManaged(target, ctx.installId);
-  } catch {
-    return undefined;
-  }
+  const listed = await listWithAny(ctx, candidates);
+  if (!listed) return undefined;
+  const { target, managed, failedCredentials } = listed;
   const orphans = await dropOrphans(ctx, target, managed, orphansOf);
   const present = new Set(managed.map((m) => m.login));
-  return {
+  const pass = {
     orphanRoles: orphans.dropped,
     missingRoles: await closeMissing(ctx, activeBefore, present),
     abandonedGone: await closeAbandonedGone(ctx, abandonedBefore, present),
     notDropped: orphans.notDropped,
   };
+  return { pass, failedCredentials };
+}
+
+/**
+ * Our roles in the database, listed with the first candidate whose credentials work; the pass
+ * drops orphans with that same connection. Every candidate sees the same roles, so one secret's
+ * wrong password (a typo, a rotation) only costs a try, not the database. Undefined when none works.
+ */
+async function listWithAny(
+  ctx: EngineContext,
+  candidates: readonly AdminCandidate[],
+): Promise<{ target: TargetConnection; managed: ManagedLogin[]; failedCredentials: string[] } | undefined> {
+  const failedCredentials: string[] = [];
+  for (const { target, secretIds } of candidates) {
+    try {
+      return { target, managed: await ctx.provider.listManaged(target, ctx.installId), failedCredentials };
+    } catch {
+      failedCredentials.push(...secretIds);
+    }
+  }
+  return undefined;
 }
 
 async function cleanStaleMints(ctx: EngineContext): Promise<number> {

@@ -141,3 +141,21 @@ export const auditOf = (db: Db, secretId: string) =>
     .from(schema.auditEvents)
     .where(eq(schema.auditEvents.secretId, secretId))
     .orderBy(schema.auditEvents.seq);
+
+/**
+ * Gives a saved secret another admin password, as an operator's edit does (a typo, or one the
+ * database no longer accepts after a rotation).
+ */
+export async function setAdminPassword(
+  h: Pick<Harness, "db" | "configs">,
+  secretId: string,
+  adminPassword: string,
+): Promise<void> {
+  await h.db.transaction((tx) =>
+    h.configs.update(tx, secretId, { connection: { adminPassword } }, { role: "owner" }),
+  );
+}
+
+/** Seeded secrets in the order the reconciler meets them: by secret id. */
+export const bySecretId = <T extends Seeded>(seeded: T[]): T[] =>
+  [...seeded].sort((a, b) => (a.secret.id < b.secret.id ? -1 : a.secret.id > b.secret.id ? 1 : 0));
