@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { createDashboard } from "./dashboard/index.js";
-import { loadKeyring, type Sealer } from "./crypto/index.js";
+import { keySourceFor, loadKeyringForStore, type Sealer } from "./crypto/index.js";
 import type { AppEnv } from "./http/env.js";
 import { createHttpApp } from "./http/create-app.js";
 import { createHttpServer } from "./http/node-listener.js";
@@ -62,21 +62,19 @@ export async function createServer(
 ): Promise<SikkerKeyServer> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
-  const keyring =
-    overrides.keyring ??
-    (await loadKeyring({
-      env: {
-        SIKKERKEY_MASTER_KEY: config.masterKey?.reveal(),
-        SIKKERKEY_PREVIOUS_MASTER_KEYS: config.previousMasterKeys?.reveal(),
-      },
-      dataDir: config.dataDir,
-      ...(config.masterKeyFile ? { keyFile: config.masterKeyFile } : {}),
-    }));
   const store =
     overrides.store ??
     (await openStore(
       config.databaseUrl ? { databaseUrl: config.databaseUrl.reveal() } : { dataDir: config.dataDir },
     ));
+  // The store first: whether a missing key file may be created, and whether the keys open what
+  // is sealed already, depend on what it holds (crypto/store-keys.ts).
+  const keyring =
+    overrides.keyring ??
+    (await loadKeyringForStore(store.db, keySourceFor(config)).catch(async (error: unknown) => {
+      if (!overrides.store) await store.close();
+      throw error;
+    }));
   const metrics = createServerMetrics();
   // Kept current by the store's change feed (exactly on the embedded store, moments behind on
   // PostgreSQL, and not used while that feed cannot vouch for itself).

@@ -7,7 +7,7 @@ import { openStore, type Store } from "../store/store.js";
  * Starts opening an existing embedded store before the rest of the server is loaded. Booting
  * PostgreSQL in WebAssembly spends much of its second waiting on files and on the WebAssembly
  * compiler, and loading the server's modules fills that time. Only for a store `init` already
- * made: otherwise the usual order holds (master key first, then the store).
+ * made: otherwise createServer opens it, as it does everywhere else.
  */
 export function openStoreEarly(config: Config): Promise<Store> | undefined {
   if (config.databaseUrl) return undefined;

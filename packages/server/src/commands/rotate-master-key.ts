@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import type { Config } from "../config.js";
-import { loadKeyring } from "../crypto/index.js";
+import { keyFileOf, keySourceFor, loadKeyringForStore } from "../crypto/index.js";
 import { type RotationReport, type RotationStep, rotateMasterKey } from "../crypto/rotate.js";
 import { openStore } from "../store/index.js";
 
@@ -13,8 +12,7 @@ export async function runRotateMasterKey(
   config: Config,
   options: { step: RotationStep; json: boolean },
 ): Promise<RotationReport> {
-  const fromEnv = config.masterKey !== undefined;
-  const keyFile = fromEnv ? undefined : (config.masterKeyFile ?? join(config.dataDir, "master.key"));
+  const source = keySourceFor(config);
   const store = await openStore(
     config.databaseUrl ? { databaseUrl: config.databaseUrl.reveal() } : { dataDir: config.dataDir },
   );
@@ -22,16 +20,9 @@ export async function runRotateMasterKey(
     const report = await rotateMasterKey(
       {
         db: store.db,
-        keyFile,
-        loadKeyring: () =>
-          loadKeyring({
-            env: {
-              SIKKERKEY_MASTER_KEY: config.masterKey?.reveal(),
-              SIKKERKEY_PREVIOUS_MASTER_KEYS: config.previousMasterKeys?.reveal(),
-            },
-            dataDir: config.dataDir,
-            ...(keyFile ? { keyFile } : {}),
-          }),
+        keyFile: keyFileOf(source),
+        // As the server loads it, refusing keys that open nothing in the store.
+        loadKeyring: () => loadKeyringForStore(store.db, source),
       },
       options.step,
     );

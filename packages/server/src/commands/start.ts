@@ -20,6 +20,11 @@ export async function runStart(config: Config, options: StartOptions = {}): Prom
     logger,
     ...(lease ? { lease } : {}),
     ...(store ? { store } : {}),
+  }).catch(async (error: unknown) => {
+    // Refused (a master key that opens nothing in the store, say): createServer closes only a
+    // store it opened itself.
+    await store?.close();
+    throw error;
   });
   await server.start();
   listening?.();

@@ -7,4 +7,5 @@ export {
   type Sealer,
   UnreadableSealedValue,
 } from "./keyring.js";
-export { type KeySourceOptions, loadKeyring } from "./master-key.js";
+export { type KeySourceOptions, keyFileOf, keySourceFor, loadKeyring } from "./master-key.js";
+export { loadKeyringForStore, MasterKeyMismatch } from "./store-keys.js";

@@ -28,6 +28,11 @@ export function aadFor(table: string, column: string, rowId: string, version?: n
   return version === undefined ? `${table}.${column}:${rowId}` : `${table}.${column}:${rowId}:v${version}`;
 }
 
+/** The key id a sealed value names (its second part), without needing that key. */
+export function sealedKeyId(sealed: string): string | undefined {
+  return sealed.split(".")[1];
+}
+
 /**
  * AES-256-GCM envelope: `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url parts). Each
  * ciphertext names its key, so old keys can stay for opening while the active one seals.
@@ -78,7 +83,7 @@ export class Keyring implements Sealer {
 
   /** Which key sealed a value, so a rotation can find what still needs re-sealing. */
   keyIdOf(sealed: string): string | undefined {
-    return sealed.split(".")[1];
+    return sealedKeyId(sealed);
   }
 }
 

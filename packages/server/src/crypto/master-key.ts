@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Config } from "../config.js";
 import { Keyring, keyIdFor, type MasterKey } from "./keyring.js";
 
 export interface KeySourceOptions {
@@ -8,6 +9,38 @@ export interface KeySourceOptions {
   /** Where the key file lives when no key is given in the environment. */
   dataDir?: string;
   keyFile?: string;
+  /**
+   * Whether a missing key file is created with a fresh key (the default). When false it is a
+   * MissingKeyFile error instead: a store that already holds sealed values opens only under the
+   * key that sealed them, and a new one would split it between two keys (store-keys.ts).
+   */
+  createKeyFile?: boolean;
+}
+
+/** The key file is not there, and the caller asked for it not to be created. */
+export class MissingKeyFile extends Error {
+  override name = "MissingKeyFile";
+  constructor(readonly file: string) {
+    super(`there is no key file at ${file}`);
+  }
+}
+
+/** The key source a server with `config` uses: the one place flags and env become key options. */
+export function keySourceFor(config: Config): KeySourceOptions {
+  return {
+    env: {
+      SIKKERKEY_MASTER_KEY: config.masterKey?.reveal(),
+      SIKKERKEY_PREVIOUS_MASTER_KEYS: config.previousMasterKeys?.reveal(),
+    },
+    dataDir: config.dataDir,
+    ...(config.masterKeyFile ? { keyFile: config.masterKeyFile } : {}),
+  };
+}
+
+/** The key file the keys come from, or undefined when they come from the environment. */
+export function keyFileOf(options: KeySourceOptions): string | undefined {
+  if ((options.env ?? process.env)["SIKKERKEY_MASTER_KEY"]) return undefined;
+  return options.keyFile ?? (options.dataDir ? join(options.dataDir, "master.key") : undefined);
 }
 
 /**
@@ -15,7 +48,8 @@ export interface KeySourceOptions {
  * 1. `SIKKERKEY_MASTER_KEY` (base64 of 32 bytes), with `SIKKERKEY_PREVIOUS_MASTER_KEYS`
  *    (comma-separated) still accepted for opening during a rotation;
  * 2. a key file (`--master-key-file`, default `<data dir>/master.key`) holding base64 keys one
- *    per line, the first one active. It is created 0600 with a fresh key on first start.
+ *    per line, the first one active. It is created 0600 with a fresh key on first start
+ *    (unless `createKeyFile` is false).
  * There is never a built-in default key.
  */
 export async function loadKeyring(options: KeySourceOptions): Promise<Keyring> {
@@ -28,15 +62,15 @@ export async function loadKeyring(options: KeySourceOptions): Promise<Keyring> {
       older.map((k, i) => decodeKey(k, `previous key #${i + 1}`)),
     );
   }
-  const file = options.keyFile ?? (options.dataDir ? join(options.dataDir, "master.key") : undefined);
+  const file = keyFileOf(options);
   if (!file)
     throw new Error("no master key: set SIKKERKEY_MASTER_KEY or give a data dir or --master-key-file");
-  const lines = await readKeyFile(file);
+  const lines = await readKeyFile(file, options.createKeyFile ?? true);
   const [active, ...older] = lines.map((line, i) => decodeKey(line, `${file} line ${i + 1}`));
   return new Keyring(active!, older);
 }
 
-async function readKeyFile(file: string): Promise<string[]> {
+async function readKeyFile(file: string, create: boolean): Promise<string[]> {
   let text: string;
   try {
     const info = await stat(file);
@@ -46,6 +80,7 @@ async function readKeyFile(file: string): Promise<string[]> {
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (!create) throw new MissingKeyFile(file);
     await mkdir(join(file, ".."), { recursive: true, mode: 0o700 });
     text = `${randomBytes(32).toString("base64")}\n`;
     await writeFile(file, text, { mode: 0o600, flag: "wx" });

@@ -42,6 +42,9 @@ export class RotationError extends SikkerKeyError {
 }
 
 export async function rotateMasterKey(deps: RotationDeps, step: RotationStep): Promise<RotationReport> {
+  // Loaded before anything is written: the command's loader refuses keys that open nothing in
+  // the store (store-keys.ts), so a mistyped key file never gets a new key line.
+  let keyring = await deps.loadKeyring();
   if (step === "rotate") {
     if (!deps.keyFile) {
       throw new RotationError(
@@ -51,8 +54,8 @@ export async function rotateMasterKey(deps: RotationDeps, step: RotationStep): P
       );
     }
     await addActiveKey(deps.keyFile);
+    keyring = await deps.loadKeyring();
   }
-  const keyring = await deps.loadKeyring();
   const columns = await resealStore(deps.db, keyring);
   const leftovers = columns.flatMap((c) =>
     Object.entries(c.byKey)
