@@ -171,6 +171,50 @@ describe("first sign-in with an API token", () => {
     expect((await next.post("/login", { _csrf: next.csrf(), email, password })).res.status).toBe(303);
   });
 
+  it("an operator not signed in yet, added to another vault, gets a new invitation that ends the first", async () => {
+    const email = "twice-invited@example.com";
+    await w.services.vaults.create(w.owner, "first-vault");
+    await w.services.vaults.create(w.owner, "second-vault");
+    const first = (await w.services.members.add(w.owner, "first-vault", { email, role: "member" }))
+      .invitation!;
+    const second = (await w.services.members.add(w.owner, "second-vault", { email, role: "owner" }))
+      .invitation;
+    expect(second?.token).toBeDefined();
+    const signIn = async (token: string) => {
+      const b = w.browser();
+      await b.page("/login/token");
+      const password = "a passphrase of their own";
+      return (await b.post("/login/token", { _csrf: b.csrf(), token, password, confirm: password })).res
+        .status;
+    };
+    // Whoever was handed the first one does not come into the second vault with it.
+    expect(await signIn(first.token)).toBe(401);
+    expect(await signIn(second!.token)).toBe(303);
+    // Signed in now: adding them elsewhere hands nothing over.
+    await w.services.vaults.create(w.owner, "third-vault");
+    const third = await w.services.members.add(w.owner, "third-vault", { email, role: "admin" });
+    expect(third).not.toHaveProperty("invitation");
+  });
+
+  it("an invitation ends after 72 hours", async () => {
+    await w.services.vaults.create(w.owner, "late-vault");
+    const { invitation } = await w.services.members.add(w.owner, "late-vault", {
+      email: "late@example.com",
+      role: "member",
+    });
+    w.clock.advance(72 * 3600);
+    const b = w.browser();
+    await b.page("/login/token");
+    const password = "too late for this one";
+    const { res } = await b.post("/login/token", {
+      _csrf: b.csrf(),
+      token: invitation!.token,
+      password,
+      confirm: password,
+    });
+    expect(res.status).toBe(401);
+  });
+
   it("refuses a bad token (audited) and a short or mismatched password", async () => {
     const b = w.browser();
     await b.page("/login/token");

@@ -32,7 +32,7 @@ export function registerMemberAdd(member: Command): void {
     if (!added.invitation) return;
     // Shown once, as `sikkerkey-server init` shows the owner's token: there is no other copy.
     printLine(
-      `${added.email} is new here. Their invitation, shown only now (valid until ${added.invitation.expiresAt}):`,
+      `${added.email} has not signed in yet. Their invitation, shown only now (valid until ${added.invitation.expiresAt}; it ends any earlier one):`,
     );
     printLine(`  ${added.invitation.token}`);
     printLine(

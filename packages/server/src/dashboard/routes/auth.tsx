@@ -65,7 +65,8 @@ export function authRoutes(ctx: DashboardContext): Hono<DashEnv> {
     let operatorId: string;
     try {
       // Audits its own refusals (`auth.failed`), as for any API call with a bad token.
-      operatorId = (await ctx.services.tokens.authenticate(text(form, "token").trim(), ip)).operatorId;
+      const token = text(form, "token").trim();
+      operatorId = (await ctx.services.tokens.authenticate(token, ip, { acceptInvitation: true })).operatorId;
     } catch (error) {
       if (!isSikkerKeyError(error) || error.code !== "UNAUTHENTICATED") throw error;
       await ctx.throttle.recordFailure(keys);

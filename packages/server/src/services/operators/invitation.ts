@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { hashToken, newId, newSecretToken } from "../../ids.js";
 import { type Db, schema } from "../../store/index.js";
 
@@ -12,11 +12,11 @@ export const INVITATION_TOKEN_NAME = "invitation";
 export const INVITATION_SECONDS = 72 * 3600;
 
 /**
- * A first credential for an operator who has none (just added to a vault by email): an API token
- * that expires after INVITATION_SECONDS, shown once to whoever added them, to hand over. With it
- * the new operator signs in to the dashboard (`/login/token`) and sets a password, which revokes
- * it (revokeInvitations), so the one who handed it over does not keep a way in as them. Written
- * in the caller's transaction, with the operator it is for.
+ * A first credential for an operator who has none (just added to a vault by email): a token that
+ * expires after INVITATION_SECONDS, shown once to whoever added them, to hand over. It does one
+ * thing: sign the new operator in to the dashboard (`/login/token`) to set a password, which
+ * revokes it (revokeInvitations). The API refuses it (token-service.ts), so whoever handed it over
+ * cannot make a lasting token as them with it. Written in the caller's transaction.
  */
 export async function issueInvitation(
   tx: Db,
@@ -44,4 +44,24 @@ export async function revokeInvitations(tx: Db, operatorId: string, now: Date): 
     .update(t)
     .set({ revokedAt: now })
     .where(and(eq(t.operatorId, operatorId), eq(t.name, INVITATION_TOKEN_NAME), isNull(t.revokedAt)));
+}
+
+/**
+ * Whether the operator has not signed in anywhere yet: no dashboard password and no token but
+ * invitations. Adding such an operator to a vault issues a new invitation and ends the earlier
+ * ones, which would otherwise let whoever holds them into this vault as well.
+ */
+export async function isUnclaimed(tx: Db, operatorId: string): Promise<boolean> {
+  const [operator] = await tx
+    .select({ passwordHash: schema.operators.passwordHash })
+    .from(schema.operators)
+    .where(eq(schema.operators.id, operatorId));
+  if (!operator || operator.passwordHash !== null) return false;
+  const t = schema.apiTokens;
+  const [own] = await tx
+    .select({ id: t.id })
+    .from(t)
+    .where(and(eq(t.operatorId, operatorId), ne(t.name, INVITATION_TOKEN_NAME)))
+    .limit(1);
+  return own === undefined;
 }

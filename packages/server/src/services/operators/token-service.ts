@@ -24,8 +24,16 @@ export interface TokenService {
     input: { name: string; expiresInSeconds?: number | undefined },
   ): Promise<ApiToken & { token: string }>;
   revoke(actor: OperatorActor, tokenId: string): Promise<ApiToken>;
-  /** Resolves a bearer token; every refusal is audited and answers the same UNAUTHENTICATED. */
-  authenticate(token: string, sourceIp: string | null): Promise<AuthenticatedOperator>;
+  /**
+   * Resolves a bearer token; every refusal is audited and answers the same UNAUTHENTICATED. An
+   * invitation (invitation.ts) is refused unless `acceptInvitation`: it only ever signs its
+   * operator in to the dashboard to set a password, which ends it.
+   */
+  authenticate(
+    token: string,
+    sourceIp: string | null,
+    options?: { acceptInvitation?: boolean },
+  ): Promise<AuthenticatedOperator>;
 }
 
 export function createTokenService(deps: { db: Db; audit: AuditLog; clock: Clock }): TokenService {
@@ -109,7 +117,7 @@ export function createTokenService(deps: { db: Db; audit: AuditLog; clock: Clock
       });
     },
 
-    async authenticate(token, sourceIp) {
+    async authenticate(token, sourceIp, options = {}) {
       const [row] = await db
         .select()
         .from(t)
@@ -119,6 +127,11 @@ export function createTokenService(deps: { db: Db; audit: AuditLog; clock: Clock
       const now = clock.now();
       if (row.revokedAt) return refuse("revoked token", sourceIp, row.id);
       if (row.expiresAt && row.expiresAt <= now) return refuse("expired token", sourceIp, row.id);
+      // On the API an invitation could mint its holder a lasting token as the new operator, one
+      // that outlives the password they set and reaches every vault they are added to later.
+      if (row.name === INVITATION_TOKEN_NAME && !options.acceptInvitation) {
+        return refuse("invitation used outside the dashboard's sign-in", sourceIp, row.id);
+      }
       if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
         await db.update(t).set({ lastUsedAt: now }).where(eq(t.id, row.id));
       }

@@ -6,7 +6,7 @@ import { newId } from "../../ids.js";
 import { type Db, schema } from "../../store/index.js";
 import { type OperatorActor, auditActor } from "../actor.js";
 import type { AuditLog } from "../audit/index.js";
-import { issueInvitation } from "../operators/invitation.js";
+import { isUnclaimed, issueInvitation, revokeInvitations } from "../operators/invitation.js";
 import { requireVault } from "./access.js";
 
 export interface MemberService {
@@ -56,9 +56,12 @@ export function createMemberService(deps: { db: Db; audit: AuditLog; clock: Cloc
           .returning();
         if (!added)
           throw new SikkerKeyError("ALREADY_EXISTS", `${email} is already a member of vault "${vault.name}"`);
-        // Only for an operator this very call created: one who exists has credentials of their
-        // own, and a token for them would hand the inviter their access to other vaults.
-        const invitation = created ? await issueInvitation(tx, created.id, now) : undefined;
+        // Only for an operator who has no credential of their own yet: one who has would be handed
+        // over, with their other vaults. An unclaimed operator's earlier invitations end here, or
+        // whoever holds one would come into this vault too.
+        const unclaimed = created !== undefined || (await isUnclaimed(tx, operator!.id));
+        if (unclaimed && !created) await revokeInvitations(tx, operator!.id, now);
+        const invitation = unclaimed ? await issueInvitation(tx, operator!.id, now) : undefined;
         await audit.record(
           {
             action: "member.add",
