@@ -4,31 +4,7 @@ import { pgFromInject } from "@sikkerkey/testkit/vitest";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Deployment, deploy, json } from "./support/deployment.js";
-
-interface Creds {
-  host: string;
-  port: number;
-  database: string;
-  username: string;
-  password: string;
-}
-
-async function connectAs(c: Creds) {
-  const client = postgres({ ...c, user: c.username, max: 1, connect_timeout: 5, onnotice: () => {} });
-  try {
-    const [row] = await client`select current_user as me, count(*)::int as n from orders`;
-    return row as { me: string; n: number };
-  } finally {
-    await client.end({ timeout: 1 });
-  }
-}
-
-async function refused(c: Creds): Promise<string> {
-  return connectAs(c).then(
-    () => "accepted",
-    (e: { code?: string }) => e.code ?? "error",
-  );
-}
+import { type Creds, connectAs, refused } from "./support/target-login.js";
 
 // Issue 4's acceptance transcript through real processes, for both kinds of admin role.
 describe.each(["superuser", "createrole"] as const)("leased transcript with a %s admin", (adminKind) => {

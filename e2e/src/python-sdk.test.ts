@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RunResult } from "@sikkerkey/testkit";
+import { type RunResult, runCommand } from "@sikkerkey/testkit";
 import { pgFromInject } from "@sikkerkey/testkit/vitest";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Deployment, deploy, json } from "./support/deployment.js";
+import { type Creds, connectAs, refused } from "./support/target-login.js";
 
 // The Python SDK (sdks/python) against a real server and a real PostgreSQL: its unit tests, then
 // a machine enrolled by the CLI reading secrets through `import sikkerkey`.
@@ -15,27 +14,10 @@ const PYTHONPATH = join(REPO, "sdks", "python");
 
 /** `python3` from PATH, as a user runs it; the SDK comes from this checkout via PYTHONPATH. */
 function python(args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("python3", args, {
-      cwd: REPO,
-      // A machine has no operator token; PYTHONPATH points at this checkout's SDK only.
-      env: { ...process.env, SIKKERKEY_TOKEN: undefined, SIKKERKEY_SERVER: undefined, PYTHONPATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
+  // A machine has no operator token; PYTHONPATH points at this checkout's SDK only.
+  return runCommand("python3", args, {
+    cwd: REPO,
+    env: { SIKKERKEY_TOKEN: undefined, SIKKERKEY_SERVER: undefined, PYTHONPATH, ...env },
   });
 }
 
@@ -57,31 +39,6 @@ except sikkerkey.SikkerKeyError as e:
                       "requestId": e.request_id, "retryable": e.is_retryable, "message": str(e)}))
     sys.exit(3)
 `;
-
-interface Creds {
-  host: string;
-  port: number;
-  database: string;
-  username: string;
-  password: string;
-}
-
-async function connectAs(c: Creds) {
-  const client = postgres({ ...c, user: c.username, max: 1, connect_timeout: 5, onnotice: () => {} });
-  try {
-    const [row] = await client`select current_user as me, count(*)::int as n from orders`;
-    return row as { me: string; n: number };
-  } finally {
-    await client.end({ timeout: 1 });
-  }
-}
-
-async function refused(c: Creds): Promise<string> {
-  return connectAs(c).then(
-    () => "accepted",
-    (e: { code?: string }) => e.code ?? "error",
-  );
-}
 
 describe("Python SDK", () => {
   it("passes its unit tests (RFC vectors, problems, retries, identity, no secrets in errors)", async () => {

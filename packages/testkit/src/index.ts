@@ -14,6 +14,7 @@ export {
   type NodeServer,
   type RunOptions,
   type RunResult,
+  runCommand,
   runNode,
   startNodeServer,
 } from "./node-process.js";

@@ -16,8 +16,13 @@ export interface RunOptions {
 
 /** Runs a Node.js script (a package's built bin) to completion, as a user's shell would. */
 export function runNode(script: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runCommand(process.execPath, [script, ...args], options);
+}
+
+/** Runs any program found on PATH (or by path) to completion, as a user's shell would. */
+export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(command, args, {
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
       ...(options.cwd ? { cwd: options.cwd } : {}),
